@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace TypedSio.Client.Tests.Support;
+
+/// <summary>A request the stub received.</summary>
+public sealed record StubRequest(string Method, string Target, IReadOnlyDictionary<string, string> Headers, string Body)
+{
+    public bool HasSid => Target.Contains("sid=", StringComparison.Ordinal);
+}
+
+/// <summary>What the stub answers with.</summary>
+public sealed record StubResponse(int Status, string ContentType, string Body);
+
+/// <summary>
+/// A tiny HTTP/1.1 server on a raw TcpListener that answers each request with exactly what a test says (or holds it
+/// open forever when the test returns null), optionally over TLS. For behaviour the official server cannot be made to
+/// show: exact error bodies, a server that stops pinging, one that never answers.
+/// </summary>
+public sealed class StubHttpServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly Func<StubRequest, StubResponse?> _respond;
+    private readonly X509Certificate2? _certificate;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentQueue<StubRequest> _requests = new();
+    private readonly Task _acceptLoop;
+
+    public StubHttpServer(Func<StubRequest, StubResponse?> respond, X509Certificate2? certificate = null)
+    {
+        _respond = respond;
+        _certificate = certificate;
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _acceptLoop = AcceptLoopAsync();
+    }
+
+    public int Port { get; }
+
+    public Uri Uri => new($"{(_certificate is null ? "http" : "https")}://localhost:{Port}");
+
+    public IReadOnlyCollection<StubRequest> Requests => _requests;
+
+    /// <summary>The handshake of a v4 session with the given heartbeat, as the open packet of a polling response.</summary>
+    public static StubResponse Handshake(int pingInterval = 25000, int pingTimeout = 20000, string upgrades = "") =>
+        new(200, "text/plain; charset=UTF-8",
+            $$"""0{"sid":"stub-sid","upgrades":[{{upgrades}}],"pingInterval":{{pingInterval}},"pingTimeout":{{pingTimeout}},"maxPayload":1000000}""");
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        try
+        {
+            await _acceptLoop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _ = HandleAsync(client);
+        }
+    }
+
+    private async Task HandleAsync(TcpClient client)
+    {
+        using (client)
+        {
+            try
+            {
+                Stream stream = client.GetStream();
+                if (_certificate is not null)
+                {
+                    var ssl = new SslStream(stream);
+                    await ssl.AuthenticateAsServerAsync(_certificate);
+                    stream = ssl;
+                }
+
+                await using (stream)
+                {
+                    var request = await ReadRequestAsync(stream);
+                    _requests.Enqueue(request);
+                    var response = _respond(request);
+                    if (response is null)
+                    {
+                        await Task.Delay(Timeout.Infinite, _stop.Token);
+                        return;
+                    }
+
+                    var body = Encoding.UTF8.GetBytes(response.Body);
+                    var head = $"HTTP/1.1 {response.Status} {ReasonPhrase(response.Status)}\r\nContent-Type: {response.ContentType}\r\n"
+                        + $"Content-Length: {body.Length}\r\nConnection: close\r\n\r\n";
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes(head), _stop.Token);
+                    await stream.WriteAsync(body, _stop.Token);
+                    await stream.FlushAsync(_stop.Token);
+                }
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+            }
+            catch (IOException)
+            {
+                // the client went away (or refused our certificate)
+            }
+            catch (System.Security.Authentication.AuthenticationException)
+            {
+            }
+        }
+    }
+
+    private async Task<StubRequest> ReadRequestAsync(Stream stream)
+    {
+        var head = new List<byte>();
+        var one = new byte[1];
+        while (head.Count < 4 || head[^1] != '\n' || head[^2] != '\r' || head[^3] != '\n' || head[^4] != '\r')
+        {
+            if (await stream.ReadAsync(one, _stop.Token) == 0)
+            {
+                throw new IOException("connection closed mid-request");
+            }
+
+            head.Add(one[0]);
+        }
+
+        var lines = Encoding.ASCII.GetString([.. head]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var parts = lines[0].Split(' ');
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var line in lines.Skip(1))
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            headers[line[..colon].Trim()] = line[(colon + 1)..].Trim();
+        }
+
+        var body = string.Empty;
+        if (headers.TryGetValue("Content-Length", out var lengthText) && int.Parse(lengthText, System.Globalization.CultureInfo.InvariantCulture) is > 0 and var length)
+        {
+            var buffer = new byte[length];
+            await stream.ReadExactlyAsync(buffer, _stop.Token);
+            body = Encoding.UTF8.GetString(buffer);
+        }
+
+        return new StubRequest(parts[0], parts[1], headers, body);
+    }
+
+    private static string ReasonPhrase(int status) => status switch
+    {
+        200 => "OK",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        _ => "Status",
+    };
+}
