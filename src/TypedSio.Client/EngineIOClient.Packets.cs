@@ -71,7 +71,20 @@ public sealed partial class EngineIOClient
         }
 
         Log.TransportClosed(_logger, transport.Kind, reason, error);
-        OnClose(reason, error ?? (ReadyState == EngineIOReadyState.Opening ? new ProtocolViolationException("the server closed the connection before the handshake.") : null));
+        if (ReadyState == EngineIOReadyState.Opening && error is not ConnectErrorException)
+        {
+            // ClientWebSocket sees only frames once upgraded; a server that refuses the session after the 101 (engine.io
+            // does so for an unsupported EIO version) writes its HTTP refusal into the stream, which reads as a bad frame.
+            var detail = error is null ? "the server closed the WebSocket before the handshake." : $"the WebSocket failed before the handshake: {error.Message}";
+            if (_context.Version == EngineIOProtocolVersion.V3)
+            {
+                detail += " A v4-only server refuses Engine.IO v3 this way (error 5, Unsupported protocol version): enable allowEIO3 on the server or speak v4.";
+            }
+
+            error = new ProtocolViolationException(detail, error);
+        }
+
+        OnClose(reason, error);
     }
 
     private void OnHandshake(EngineIOTransport transport, in EngineIOPacket packet)
@@ -127,6 +140,8 @@ public sealed partial class EngineIOClient
         }
 
         Log.Closing(_logger, reason);
+        _handshakeReceived.TrySetException(error ?? new InvalidOperationException($"The Engine.IO session closed ({reason}) before the handshake."));
+        _ = _handshakeReceived.Task.Exception; // observed: OpenAsync reports the failure itself
         _heartbeatTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _abort.Cancel();
         _outgoing.Writer.TryComplete();
@@ -138,8 +153,6 @@ public sealed partial class EngineIOClient
 
         transport?.Abort();
         probe?.Abort();
-        _handshakeReceived.TrySetException(error ?? new InvalidOperationException($"The Engine.IO session closed ({reason}) before the handshake."));
-        _ = _handshakeReceived.Task.Exception; // observed: OpenAsync reports the failure itself
         if (wasOpen)
         {
             Raise(Closed, new EngineIOClosedEventArgs(reason, error));

@@ -104,7 +104,7 @@ public sealed partial class EngineIOClient : IAsyncDisposable, IEngineIOTranspor
         }
 
         using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _options.TimeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _abort.Token);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var kind = _options.Transports[0];
         var transport = CreateTransport(kind);
         lock (_gate)
@@ -121,13 +121,12 @@ public sealed partial class EngineIOClient : IAsyncDisposable, IEngineIOTranspor
         }
         catch (Exception exception)
         {
-            var error = exception switch
-            {
-                OperationCanceledException when cancellationToken.IsCancellationRequested => exception,
-                OperationCanceledException when timeout.IsCancellationRequested => new ConnectTimeoutException(_options.ConnectTimeout, exception),
-                OperationCanceledException when _abort.IsCancellationRequested && _handshakeReceived.Task.IsFaulted => _handshakeReceived.Task.Exception!.InnerException!,
-                _ => ConnectFailures.Map(exception, _context) ?? exception,
-            };
+            // OnClose completes the handshake with the cause before it stops the transport, so that cause wins over
+            // the cancellation it triggers.
+            var error = cancellationToken.IsCancellationRequested ? exception
+                : timeout.IsCancellationRequested ? new ConnectTimeoutException(_options.ConnectTimeout, exception)
+                : _handshakeReceived.Task.IsFaulted ? _handshakeReceived.Task.Exception!.InnerException!
+                : ConnectFailures.Map(exception, _context) ?? exception;
             Log.OpenFailed(_logger, error);
             OnClose("transport error", error);
             if (ReferenceEquals(error, exception))

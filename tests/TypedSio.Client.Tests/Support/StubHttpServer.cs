@@ -41,7 +41,7 @@ public sealed class StubHttpServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public Uri Uri => new($"{(_certificate is null ? "http" : "https")}://localhost:{Port}");
+    public Uri Uri => new(_certificate is null ? $"http://127.0.0.1:{Port}" : $"https://localhost:{Port}");
 
     public IReadOnlyCollection<StubRequest> Requests => _requests;
 

@@ -1,0 +1,124 @@
+using Microsoft.Extensions.Time.Testing;
+using TypedSio.Client.Tests.Support;
+using TypedSio.EngineIO;
+using Xunit.Abstractions;
+
+namespace TypedSio.Client.Tests;
+
+/// <summary>Behaviour the official server cannot be made to show, against a stub that answers exactly as told.</summary>
+public sealed class StubServerTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(400, "application/json", """{"code":2,"message":"Bad handshake method"}""", typeof(EngineIOBadHandshakeMethodException))]
+    [InlineData(400, "application/json", """{"code":3,"message":"Bad request"}""", typeof(EngineIOBadRequestException))]
+    [InlineData(400, "application/json", """{"code":"1","message":"Session ID unknown"}""", typeof(EngineIOSessionIdUnknownException))]
+    [InlineData(403, "text/plain", "", typeof(EngineIOForbiddenException))]
+    [InlineData(403, "text/html", "<h1>Forbidden</h1>", typeof(EngineIOForbiddenException))]
+    [InlineData(400, "text/html", "Session ID unknown", typeof(EngineIOSessionIdUnknownException))]
+    [InlineData(502, "text/html", "Bad Gateway", typeof(UnexpectedHttpResponseException))]
+    public async Task OpenAsync_HandshakeRefused_ThrowsTypedException(int status, string contentType, string body, Type expected)
+    {
+        await using var stub = new StubHttpServer(_ => new StubResponse(status, contentType, body));
+        await using var client = new EngineIOClient(Options(stub));
+
+        var error = await Assert.ThrowsAnyAsync<ConnectErrorException>(() => client.OpenAsync());
+
+        Assert.IsType(expected, error);
+        if (error is EngineIOHandshakeException handshake)
+        {
+            Assert.Equal(status, handshake.HttpStatus);
+            Assert.Equal(body, handshake.RawBody);
+        }
+    }
+
+    [Theory]
+    [InlineData("""0{"upgrades":[],"pingInterval":1,"pingTimeout":1}""")]
+    [InlineData("""0not json""")]
+    [InlineData("""4hello""")]
+    [InlineData("""9""")]
+    public async Task OpenAsync_InvalidHandshake_ThrowsProtocolViolation(string body)
+    {
+        await using var stub = new StubHttpServer(_ => new StubResponse(200, "text/plain", body));
+        await using var client = new EngineIOClient(Options(stub));
+
+        await Assert.ThrowsAsync<ProtocolViolationException>(() => client.OpenAsync());
+
+        Assert.Equal(EngineIOReadyState.Closed, client.ReadyState);
+    }
+
+    [Fact]
+    public async Task Heartbeat_ServerStopsPinging_ClosesWithPingTimeoutAfterIntervalPlusTimeout()
+    {
+        var time = new FakeTimeProvider();
+        await using var stub = new StubHttpServer(request => request.HasSid ? null : StubHttpServer.Handshake(pingInterval: 1000, pingTimeout: 500));
+        var options = Options(stub);
+        options.TimeProvider = time;
+        await using var client = new EngineIOClient(options);
+        var events = new ClientEvents(client);
+        await client.OpenAsync();
+
+        time.Advance(TimeSpan.FromMilliseconds(1499));
+        Assert.Equal(EngineIOReadyState.Open, client.ReadyState);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+
+        var closed = await events.Closed;
+        Assert.Equal("ping timeout", closed.Reason);
+        Assert.Equal(EngineIOReadyState.Closed, client.ReadyState);
+    }
+
+    [Fact]
+    public async Task OpenAsync_ServerNeverAnswers_ThrowsConnectTimeout()
+    {
+        var time = new FakeTimeProvider();
+        await using var stub = new StubHttpServer(_ => null);
+        var options = Options(stub);
+        options.TimeProvider = time;
+        options.ConnectTimeout = TimeSpan.FromSeconds(5);
+        await using var client = new EngineIOClient(options);
+
+        var open = client.OpenAsync();
+        time.Advance(TimeSpan.FromSeconds(5));
+
+        var error = await Assert.ThrowsAsync<ConnectTimeoutException>(() => open.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(TimeSpan.FromSeconds(5), error.Timeout);
+    }
+
+    [Fact]
+    public async Task OpenAsync_TokenCancelled_ThrowsOperationCanceled()
+    {
+        await using var stub = new StubHttpServer(_ => null);
+        await using var client = new EngineIOClient(Options(stub));
+        using var cancellation = new CancellationTokenSource();
+
+        var open = client.OpenAsync(cancellation.Token);
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => open.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(EngineIOReadyState.Closed, client.ReadyState);
+    }
+
+    [Fact]
+    public async Task OpenAsync_QueryHeadersAndProtocol_AreSentWithEveryRequest()
+    {
+        await using var stub = new StubHttpServer(request => request.HasSid ? null : StubHttpServer.Handshake());
+        var options = Options(stub);
+        options.Query["token"] = "a b&c";
+        options.ExtraHeaders["X-Test"] = "yes";
+        await using var client = new EngineIOClient(options);
+
+        await client.OpenAsync();
+
+        var handshake = stub.Requests.First();
+        Assert.Equal("GET", handshake.Method);
+        Assert.StartsWith("/engine.io/?token=a%20b%26c&EIO=4&transport=polling&t=", handshake.Target, StringComparison.Ordinal);
+        Assert.Equal("yes", handshake.Headers["X-Test"]);
+    }
+
+    private EngineIOClientOptions Options(StubHttpServer stub)
+    {
+        var options = new EngineIOClientOptions(stub.Uri) { Path = "/engine.io/" };
+        options.Transports.Remove(EngineIOTransportKind.WebSocket);
+        options.LoggerFactory = new TestOutputLoggerFactory(output);
+        return options;
+    }
+}
