@@ -5,8 +5,9 @@ namespace TypedSio.Internal;
 /// <summary>
 /// Decodes base64 the way Node.js <c>Buffer.from(s, "base64")</c> does, which is what the reference server applies to
 /// <c>b</c>-prefixed packets: both the standard and the URL-safe alphabet, characters outside them skipped, decoding
-/// stops at the first <c>=</c>, and leftover bits that do not make a whole byte are dropped. It never fails, so a
-/// peer's sloppy padding is read exactly as the reference reads it.
+/// stops at the first <c>=</c>, and leftover bits that do not make a whole byte are dropped. Node reads a string's
+/// UTF-16 code units through their low byte only (so U+013D reads as '=' and stops decoding); non-ASCII input is read
+/// the same way here. It never fails, so a peer's sloppy input is read exactly as the reference reads it.
 /// </summary>
 internal static class ForgivingBase64
 {
@@ -28,9 +29,8 @@ internal static class ForgivingBase64
         var written = 0;
         var accumulator = 0;
         var bits = 0;
-        foreach (var segment in base64)
+        foreach (var c in LowBytes(base64))
         {
-            foreach (var c in segment.Span)
             {
                 if (c == (byte)'=')
                 {
@@ -55,6 +55,25 @@ internal static class ForgivingBase64
         }
 
         return output.AsSpan(0, written).ToArray();
+    }
+
+    private static IEnumerable<byte> LowBytes(ReadOnlySequence<byte> utf8)
+    {
+        var bytes = utf8.ToArray();
+        if (System.Text.Ascii.IsValid(bytes))
+        {
+            foreach (var b in bytes)
+            {
+                yield return b;
+            }
+
+            yield break;
+        }
+
+        foreach (var c in System.Text.Encoding.UTF8.GetString(bytes))
+        {
+            yield return (byte)c;
+        }
     }
 
     // The common case (well-formed, padded, standard alphabet) goes through the vectorised decoder.
