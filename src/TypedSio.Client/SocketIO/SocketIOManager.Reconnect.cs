@@ -1,0 +1,224 @@
+using Microsoft.Extensions.Logging;
+
+namespace TypedSio.Client;
+
+public sealed partial class SocketIOManager
+{
+    private bool _reconnecting;
+    private ITimer? _reconnectTimer;
+
+    /// <summary>One connection attempt: a fresh Engine.IO client (so a server restart means a fresh handshake, never a stale sid).</summary>
+    private async Task OpenAsync(bool isReconnect)
+    {
+        var engine = new EngineIOClient(CreateEngineOptions());
+        engine.MessageReceived += OnEngineMessage;
+        engine.Closed += OnEngineClosed;
+        lock (_gate)
+        {
+            _engine = engine;
+            _decoder = new();
+        }
+
+        Log.Opening(_logger, Uri, (long)_options.Timeout.TotalMilliseconds);
+        ConnectErrorException? error = null;
+        try
+        {
+            await engine.OpenAsync(_disposed.Token);
+        }
+        catch (ConnectErrorException exception)
+        {
+            error = exception;
+        }
+        catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+        {
+            // Disposed meanwhile: DisposeAsync already told the sockets.
+        }
+#pragma warning disable CA1031 // Whatever ended the attempt is reported to the sockets as a connect error.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            error = new ServerUnreachableException(Uri.Host, Uri.Port, exception);
+        }
+
+        SocketIOSocket[] sockets;
+        bool success;
+        lock (_gate)
+        {
+            _opening = null;
+            success = error is null && !_disposed.IsCancellationRequested && ReferenceEquals(_engine, engine)
+                && engine.ReadyState == EngineIOReadyState.Open;
+            if (success)
+            {
+                _state = ManagerState.Open;
+            }
+            else
+            {
+                if (ReferenceEquals(_engine, engine))
+                {
+                    _engine = null;
+                    _state = ManagerState.Closed;
+                }
+
+                if (isReconnect)
+                {
+                    _reconnecting = false;
+                }
+            }
+
+            sockets = [.. _sockets.Values];
+        }
+
+        if (!success)
+        {
+            _ = engine.DisposeAsync().AsTask();
+            if (error is not null)
+            {
+                OnOpenFailed(error, isReconnect, sockets);
+            }
+
+            return;
+        }
+
+        Log.Opened(_logger, engine.Id ?? string.Empty, engine.Transport);
+        foreach (var socket in sockets)
+        {
+            socket.OnManagerOpen();
+        }
+
+        if (isReconnect)
+        {
+            int attempts;
+            lock (_gate)
+            {
+                attempts = _backoff.Attempts;
+                _reconnecting = false;
+                _backoff.Reset();
+            }
+
+            Log.Reconnected(_logger, attempts);
+            Raise(Reconnected, attempts);
+        }
+    }
+
+    private void OnOpenFailed(ConnectErrorException error, bool isReconnect, SocketIOSocket[] sockets)
+    {
+        bool willRetry;
+        lock (_gate)
+        {
+            var worthRetrying = (_options.ShouldRetry ?? DefaultShouldRetry)(error);
+            willRetry = _options.Reconnection && !_skipReconnect && !_disposed.IsCancellationRequested && worthRetrying
+                && _backoff.Attempts < _options.ReconnectionAttempts && !_reconnecting;
+        }
+
+        error.WillRetry = willRetry;
+        Log.OpenFailed(_logger, willRetry, error);
+
+        // Schedule first, report second: whoever reacts to the report sees the next attempt already planned.
+        if (willRetry)
+        {
+            ScheduleReconnect();
+        }
+
+        foreach (var socket in sockets)
+        {
+            socket.OnManagerError(error, willRetry);
+        }
+
+        if (isReconnect)
+        {
+            Raise(ReconnectError, error);
+        }
+
+        if (!willRetry && isReconnect)
+        {
+            GiveUp(sockets);
+        }
+    }
+
+    private void ScheduleReconnect()
+    {
+        lock (_gate)
+        {
+            if (_reconnecting || _skipReconnect || _disposed.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (_backoff.Attempts < _options.ReconnectionAttempts)
+            {
+                var delay = _backoff.Next();
+                _reconnecting = true;
+                Log.ReconnectScheduled(_logger, _backoff.Attempts, (long)delay.TotalMilliseconds);
+                _reconnectTimer?.Dispose();
+                _reconnectTimer = _options.TimeProvider.CreateTimer(_ => Reconnect(), null, delay, System.Threading.Timeout.InfiniteTimeSpan);
+                return;
+            }
+        }
+
+        SocketIOSocket[] sockets;
+        lock (_gate)
+        {
+            sockets = [.. _sockets.Values];
+        }
+
+        GiveUp(sockets);
+    }
+
+    private void GiveUp(SocketIOSocket[] sockets)
+    {
+        lock (_gate)
+        {
+            _backoff.Reset();
+            _reconnecting = false;
+        }
+
+        foreach (var socket in sockets)
+        {
+            socket.OnManagerGaveUp();
+        }
+
+        Log.ReconnectGaveUp(_logger, _options.ReconnectionAttempts);
+        Raise(ReconnectFailed);
+    }
+
+    private void Reconnect()
+    {
+        int attempt;
+        lock (_gate)
+        {
+            if (_skipReconnect || _disposed.IsCancellationRequested || !_reconnecting)
+            {
+                _reconnecting = false;
+                return;
+            }
+
+            attempt = _backoff.Attempts;
+        }
+
+        Log.ReconnectAttempt(_logger, attempt);
+        Raise(ReconnectAttempt, attempt);
+        lock (_gate)
+        {
+            // A handler may have disposed the manager or disconnected the last socket.
+            if (_skipReconnect || _disposed.IsCancellationRequested || _opening is not null)
+            {
+                _reconnecting = false;
+                return;
+            }
+
+            _state = ManagerState.Opening;
+            _opening = Task.Run(() => OpenAsync(isReconnect: true));
+        }
+    }
+
+    // Callers hold _gate.
+    private void CancelReconnectTimer()
+    {
+        _reconnectTimer?.Dispose();
+        _reconnectTimer = null;
+        _reconnecting = false;
+    }
+
+    private static bool DefaultShouldRetry(ConnectErrorException error) =>
+        error is not (EngineIOForbiddenException or EngineIOUnsupportedProtocolVersionException);
+}

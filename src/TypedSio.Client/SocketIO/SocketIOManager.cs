@@ -1,0 +1,416 @@
+using System.Web;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TypedSio.SocketIO;
+
+namespace TypedSio.Client;
+
+/// <summary>
+/// One Engine.IO connection shared by the sockets of every namespace of a server, and the loop that re-opens it with
+/// exponential backoff when it fails or is lost. Create sockets with <see cref="Socket"/>; the connection opens when
+/// the first socket connects and closes when the last one disconnects.
+/// </summary>
+/// <remarks>
+/// Events are raised on the connection's receive loop or on a timer, never concurrently for one manager; a handler that
+/// blocks holds up the connection. Exceptions thrown by handlers are logged and otherwise ignored.
+/// </remarks>
+public sealed partial class SocketIOManager : IAsyncDisposable
+{
+    private readonly SocketIOManagerOptions _options;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly Lock _writeGate = new();
+    private readonly Dictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
+    private readonly SocketIOBackoff _backoff;
+    private readonly CancellationTokenSource _disposed = new();
+    private ManagerState _state;
+    private EngineIOClient? _engine;
+    private SocketIODecoder _decoder = new();
+    private Task? _opening;
+    private bool _skipReconnect;
+    private string? _closeReason;
+
+    /// <summary>Creates a manager; nothing connects until a socket's <see cref="SocketIOSocket.ConnectAsync"/>.</summary>
+    /// <param name="uri">The server, e.g. <c>http://localhost:3000</c>; a query string in it is sent with every request.</param>
+    /// <param name="options">Connection and reconnection settings; defaults as socket.io-client's.</param>
+    public SocketIOManager(Uri uri, SocketIOManagerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        _options = options ?? new SocketIOManagerOptions();
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.ReconnectionAttempts);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.Timeout, TimeSpan.Zero);
+        Uri = uri;
+        _logger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("TypedSio.Client.Manager");
+        SocketLogger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("TypedSio.Client.Socket");
+        var random = _options.Random ?? Random.Shared.NextDouble;
+        _backoff = new SocketIOBackoff(
+            _options.ReconnectionDelay, _options.ReconnectionDelayMax, Math.Clamp(_options.RandomizationFactor, 0, 1), random);
+    }
+
+    /// <summary>Raised before each reconnection attempt, with its number (1 for the first).</summary>
+    public event EventHandler<int>? ReconnectAttempt;
+
+    /// <summary>Raised when a reconnection attempt failed; <see cref="ConnectErrorException.WillRetry"/> says whether another follows.</summary>
+    public event EventHandler<ConnectErrorException>? ReconnectError;
+
+    /// <summary>Raised when the manager gave up reconnecting (attempts exhausted, or an error not worth retrying).</summary>
+    public event EventHandler? ReconnectFailed;
+
+    /// <summary>Raised when a reconnection attempt succeeded, with the number of attempts it took.</summary>
+    public event EventHandler<int>? Reconnected;
+
+    /// <summary>The server's address.</summary>
+    public Uri Uri { get; }
+
+    /// <summary>Whether the Engine.IO connection is open.</summary>
+    public bool IsOpen
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state == ManagerState.Open;
+            }
+        }
+    }
+
+    /// <summary>The transport of the open connection, if any.</summary>
+    public EngineIOTransportKind? Transport => _engine?.Transport;
+
+    /// <summary>Whether a reconnection attempt is scheduled or in progress.</summary>
+    public bool IsReconnecting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _reconnecting;
+            }
+        }
+    }
+
+    internal SocketIOManagerOptions Options => _options;
+
+    internal ILogger SocketLogger { get; }
+
+    internal TimeProvider TimeProvider => _options.TimeProvider;
+
+    /// <summary>
+    /// The socket of a namespace, created on first use; later calls return the same socket (and ignore
+    /// <paramref name="options"/>). For a second, independent socket on the same namespace, use another manager.
+    /// </summary>
+    /// <param name="nsp">The namespace, e.g. <c>/</c> or <c>/chat</c>.</param>
+    /// <param name="options">The socket's options.</param>
+    /// <returns>The socket; call <see cref="SocketIOSocket.ConnectAsync"/> to connect it.</returns>
+    public SocketIOSocket Socket(string nsp = "/", SocketIOSocketOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(nsp);
+        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+        if (!nsp.StartsWith('/'))
+        {
+            nsp = "/" + nsp;
+        }
+
+        lock (_gate)
+        {
+            if (!_sockets.TryGetValue(nsp, out var socket))
+            {
+                socket = new SocketIOSocket(this, nsp, options ?? new SocketIOSocketOptions());
+                _sockets.Add(nsp, socket);
+            }
+
+            return socket;
+        }
+    }
+
+    /// <summary>
+    /// Stops reconnecting, disconnects every socket (reason <c>io client disconnect</c>) and closes the connection.
+    /// </summary>
+    /// <returns>A task that completes when closed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        EngineIOClient? engine;
+        SocketIOSocket[] sockets;
+        lock (_gate)
+        {
+            if (_disposed.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _disposed.Cancel();
+            _skipReconnect = true;
+            CancelReconnectTimer();
+            engine = _engine;
+            _engine = null;
+            _state = ManagerState.Closed;
+            sockets = [.. _sockets.Values];
+        }
+
+        foreach (var socket in sockets)
+        {
+            socket.OnManagerDisposed();
+        }
+
+        if (engine is not null)
+        {
+            await engine.DisposeAsync();
+        }
+    }
+
+    /// <summary>A socket wants the connection: open it, or tell the socket it is already open.</summary>
+    internal void Connect(SocketIOSocket socket)
+    {
+        bool open, start;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+            open = _state == ManagerState.Open;
+
+            // While a reconnection is scheduled the timer opens the connection; starting another would defeat the backoff.
+            start = !open && _opening is null && !_reconnecting;
+            if (start)
+            {
+                _skipReconnect = false;
+                _state = ManagerState.Opening;
+                _opening = Task.Run(() => OpenAsync(isReconnect: false));
+            }
+        }
+
+        if (open)
+        {
+            socket.OnManagerOpen();
+        }
+    }
+
+    /// <summary>A socket left (disconnected, refused, or disconnected by the server); the last one closes the connection.</summary>
+    internal void OnSocketInactive()
+    {
+        EngineIOClient? engine;
+        lock (_gate)
+        {
+            if (_sockets.Values.Any(s => s.IsActive))
+            {
+                return;
+            }
+
+            Log.ClosingUnused(_logger);
+            _skipReconnect = true;
+            CancelReconnectTimer();
+            _backoff.Reset();
+            engine = _engine;
+            _engine = null;
+            _state = ManagerState.Closed;
+            _closeReason = null;
+        }
+
+        if (engine is not null)
+        {
+            _ = engine.DisposeAsync().AsTask();
+        }
+    }
+
+    /// <summary>Writes a packet (its text, then its attachments) if the connection is open.</summary>
+    /// <returns>The task of the write, or null when the connection is not open and nothing was sent.</returns>
+    internal Task? TryWritePacket(SocketIOPacket packet)
+    {
+        EngineIOClient? engine;
+        lock (_gate)
+        {
+            engine = _state == ManagerState.Open ? _engine : null;
+        }
+
+        if (engine is null || engine.ReadyState != EngineIOReadyState.Open)
+        {
+            return null;
+        }
+
+        var text = SocketIOPacketWriter.WriteToString(packet);
+        Log.WritingPacket(_logger, text);
+        try
+        {
+            // One gate for all sockets: a binary packet's attachments must follow its text with nothing in between.
+            lock (_writeGate)
+            {
+                var first = engine.SendAsync(text);
+                if (packet.Attachments.Count == 0)
+                {
+                    return first;
+                }
+
+                var parts = new Task[packet.Attachments.Count + 1];
+                parts[0] = first;
+                for (var i = 0; i < packet.Attachments.Count; i++)
+                {
+                    parts[i + 1] = engine.SendAsync(packet.Attachments[i]);
+                }
+
+                return Task.WhenAll(parts);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // The session started closing between the check and the send; the caller buffers or reports the packet.
+            return null;
+        }
+    }
+
+    private EngineIOClientOptions CreateEngineOptions()
+    {
+        var engine = new EngineIOClientOptions(Uri)
+        {
+            Path = _options.Path,
+            Upgrade = _options.Upgrade,
+            ConnectTimeout = _options.Timeout,
+            TimeProvider = _options.TimeProvider,
+            LoggerFactory = _options.LoggerFactory,
+        };
+        engine.Transports.Clear();
+        foreach (var transport in _options.Transports)
+        {
+            engine.Transports.Add(transport);
+        }
+
+        if (!string.IsNullOrEmpty(Uri.Query))
+        {
+            var query = HttpUtility.ParseQueryString(Uri.Query);
+            foreach (var key in query.AllKeys)
+            {
+                if (key is not null)
+                {
+                    engine.Query[key] = query[key] ?? string.Empty;
+                }
+            }
+        }
+
+        foreach (var (key, value) in _options.Query)
+        {
+            engine.Query[key] = value;
+        }
+
+        foreach (var (key, value) in _options.ExtraHeaders)
+        {
+            engine.ExtraHeaders[key] = value;
+        }
+
+        _options.ConfigureEngine?.Invoke(engine);
+        return engine;
+    }
+
+    private void OnEngineMessage(object? sender, EngineIOMessageEventArgs e)
+    {
+        SocketIODecoder decoder;
+        lock (_gate)
+        {
+            if (!ReferenceEquals(sender, _engine))
+            {
+                return;
+            }
+
+            decoder = _decoder;
+        }
+
+        var data = new System.Buffers.ReadOnlySequence<byte>(e.Data);
+        var decoded = e.IsBinary
+            ? decoder.TryDecodeBinary(data, out var packet, out var error)
+            : decoder.TryDecodeText(data, out packet, out error);
+        if (!decoded)
+        {
+            Log.ParseError(_logger, error.Message);
+            lock (_gate)
+            {
+                _closeReason = "parse error";
+            }
+
+            _ = ((EngineIOClient)sender!).CloseAsync();
+            return;
+        }
+
+        if (packet is null)
+        {
+            return;
+        }
+
+        Log.PacketReceived(_logger, packet.Type, packet.Namespace);
+        SocketIOSocket? socket;
+        lock (_gate)
+        {
+            _sockets.TryGetValue(packet.Namespace, out socket);
+        }
+
+        if (socket is null)
+        {
+            Log.UnknownNamespace(_logger, packet.Namespace);
+            return;
+        }
+
+        socket.OnPacket(packet);
+    }
+
+    private void OnEngineClosed(object? sender, EngineIOClosedEventArgs e)
+    {
+        string reason;
+        SocketIOSocket[] sockets;
+        lock (_gate)
+        {
+            if (!ReferenceEquals(sender, _engine))
+            {
+                return;
+            }
+
+            _engine = null;
+            _state = ManagerState.Closed;
+            reason = _closeReason ?? e.Reason;
+            _closeReason = null;
+            _backoff.Reset();
+            sockets = [.. _sockets.Values];
+        }
+
+        Log.Closed(_logger, reason, e.Exception);
+        var willReconnect = _options.Reconnection && !_skipReconnect && !_disposed.IsCancellationRequested;
+        if (willReconnect)
+        {
+            ScheduleReconnect();
+        }
+
+        foreach (var socket in sockets)
+        {
+            socket.OnManagerClose(reason, e.Exception, willReconnect);
+        }
+    }
+
+    private void Raise<T>(EventHandler<T>? handler, T args)
+    {
+        try
+        {
+            handler?.Invoke(this, args);
+        }
+#pragma warning disable CA1031 // A subscriber's bug must not take the connection down; it is logged.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.HandlerFailed(_logger, exception);
+        }
+    }
+
+    private void Raise(EventHandler? handler)
+    {
+        try
+        {
+            handler?.Invoke(this, EventArgs.Empty);
+        }
+#pragma warning disable CA1031 // A subscriber's bug must not take the connection down; it is logged.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.HandlerFailed(_logger, exception);
+        }
+    }
+
+    private enum ManagerState
+    {
+        Closed,
+        Opening,
+        Open,
+    }
+}
