@@ -14,7 +14,8 @@ internal sealed class SocketIOBackoff(TimeSpan min, TimeSpan max, double jitter,
     /// <summary>The next delay; counts one attempt.</summary>
     public TimeSpan Next()
     {
-        var ms = min.TotalMilliseconds * Math.Pow(Factor, Attempts++);
+        // Far into an endless loop 2^n overflows; keep it finite so that the jitter cannot turn it into NaN.
+        var ms = Math.Min(min.TotalMilliseconds * Math.Pow(Factor, Attempts++), double.MaxValue / 4);
         if (jitter > 0)
         {
             var sample = random();

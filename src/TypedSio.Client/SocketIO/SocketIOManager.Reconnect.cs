@@ -45,6 +45,7 @@ public sealed partial class SocketIOManager
         lock (_gate)
         {
             _opening = null;
+            _reportingOpen = true;
             success = error is null && !_disposed.IsCancellationRequested && ReferenceEquals(_engine, engine)
                 && engine.ReadyState == EngineIOReadyState.Open;
             if (success)
@@ -68,21 +69,31 @@ public sealed partial class SocketIOManager
             sockets = [.. _sockets.Values];
         }
 
-        if (!success)
+        try
         {
-            _ = engine.DisposeAsync().AsTask();
-            if (error is not null)
+            if (!success)
             {
-                OnOpenFailed(error, isReconnect, sockets);
+                _ = engine.DisposeAsync().AsTask();
+                if (error is not null)
+                {
+                    OnOpenFailed(error, isReconnect, sockets);
+                }
+
+                return;
             }
 
-            return;
+            Log.Opened(_logger, engine.Id ?? string.Empty, engine.Transport);
+            foreach (var socket in sockets)
+            {
+                socket.OnManagerOpen();
+            }
         }
-
-        Log.Opened(_logger, engine.Id ?? string.Empty, engine.Transport);
-        foreach (var socket in sockets)
+        finally
         {
-            socket.OnManagerOpen();
+            lock (_gate)
+            {
+                _reportingOpen = false;
+            }
         }
 
         if (isReconnect)

@@ -27,6 +27,7 @@ public sealed partial class SocketIOManager : IAsyncDisposable
     private EngineIOClient? _engine;
     private SocketIODecoder _decoder = new();
     private Task? _opening;
+    private bool _reportingOpen;
     private bool _skipReconnect;
     private string? _closeReason;
 
@@ -90,6 +91,18 @@ public sealed partial class SocketIOManager : IAsyncDisposable
     }
 
     internal SocketIOManagerOptions Options => _options;
+
+    /// <summary>Whether a connection attempt is in progress (its Engine.IO handshake is bounded by the same timeout).</summary>
+    internal bool IsOpening
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _opening is not null || _reportingOpen;
+            }
+        }
+    }
 
     internal ILogger SocketLogger { get; }
 

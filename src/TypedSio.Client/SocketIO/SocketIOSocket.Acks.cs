@@ -35,7 +35,8 @@ public sealed partial class SocketIOSocket
         {
             if (SendOrBuffer(packet, eventName, args, isVolatile: false) is { } write)
             {
-                await write;
+                // A failed write means the connection is lost: the disconnect fails the ack, so only wait for that.
+                await IgnoreFailureAsync(write);
             }
         }
         catch

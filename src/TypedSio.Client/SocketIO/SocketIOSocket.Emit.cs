@@ -20,7 +20,10 @@ public sealed partial class SocketIOSocket
     /// </summary>
     /// <param name="eventName">The event name.</param>
     /// <param name="args">The arguments.</param>
-    /// <returns>A task that completes once the packet was handed to the transport, or buffered.</returns>
+    /// <returns>
+    /// A task that completes once the packet was handed to the transport, or buffered. A connection lost meanwhile is
+    /// reported by <see cref="Disconnected"/>, not here: delivery is at most once unless retries are configured.
+    /// </returns>
     /// <exception cref="SocketIOBufferFullException">Disconnected, and the buffer is full.</exception>
     public Task EmitAsync(string eventName, params object?[] args)
     {
@@ -38,7 +41,9 @@ public sealed partial class SocketIOSocket
         }
 
         var packet = SocketIOPacket.CreateEvent(eventName, args, Namespace, null, _manager.Options.SerializerOptions);
-        return SendOrBuffer(packet, eventName, args, isVolatile: false) ?? Task.CompletedTask;
+        return SendOrBuffer(packet, eventName, args, isVolatile: false) is { IsCompletedSuccessfully: false } write
+            ? IgnoreFailureAsync(write)
+            : Task.CompletedTask;
     }
 
     /// <summary>Emits an event only if the socket is connected; otherwise drops it (for data that is stale by the time a connection returns).</summary>
@@ -55,8 +60,17 @@ public sealed partial class SocketIOSocket
             return false;
         }
 
-        await write;
-        return true;
+        try
+        {
+            await write;
+            return true;
+        }
+#pragma warning disable CA1031 // The connection broke while writing; Disconnected reports it, the caller learns the packet did not go out.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return false;
+        }
     }
 
     /// <summary>

@@ -141,10 +141,18 @@ public sealed partial class SocketIOSocket
         {
             await waiter.Task.WaitAsync(timeout, _manager.TimeProvider, cancellationToken);
         }
-        catch (TimeoutException exception) when (!waiter.Task.IsCompleted)
+        catch (TimeoutException exception)
         {
+            if (_manager.IsOpening || waiter.Task.IsCompleted)
+            {
+                // The Engine.IO handshake runs under the same timeout and reports the more precise failure at the same moment.
+                await waiter.Task.WaitAsync(cancellationToken);
+                return;
+            }
+
             var error = new ConnectTimeoutException(timeout, exception) { WillRetry = IsActive };
             Log.ConnectTimedOut(_logger, Namespace, (long)timeout.TotalMilliseconds);
+            Raise(ConnectError, error);
             throw error;
         }
     }
