@@ -50,7 +50,7 @@ public sealed class StubServerTests(ITestOutputHelper output)
     public async Task Heartbeat_ServerStopsPinging_ClosesWithPingTimeoutAfterIntervalPlusTimeout()
     {
         var time = new FakeTimeProvider();
-        await using var stub = new StubHttpServer(request => request.HasSid ? null : StubHttpServer.Handshake(pingInterval: 1000, pingTimeout: 500));
+        await using var stub = new StubHttpServer(StubHttpServer.SilentSession(pingInterval: 1000, pingTimeout: 500));
         var options = Options(stub);
         options.TimeProvider = time;
         await using var client = new EngineIOClient(options);
@@ -100,7 +100,7 @@ public sealed class StubServerTests(ITestOutputHelper output)
     [Fact]
     public async Task OpenAsync_QueryHeadersAndProtocol_AreSentWithEveryRequest()
     {
-        await using var stub = new StubHttpServer(request => request.HasSid ? null : StubHttpServer.Handshake());
+        await using var stub = new StubHttpServer(StubHttpServer.SilentSession());
         var options = Options(stub);
         options.Query["token"] = "a b&c";
         options.ExtraHeaders["X-Test"] = "yes";

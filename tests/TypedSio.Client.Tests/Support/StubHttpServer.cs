@@ -30,10 +30,14 @@ public sealed class StubHttpServer : IAsyncDisposable
     private readonly ConcurrentQueue<StubRequest> _requests = new();
     private readonly Task _acceptLoop;
 
-    public StubHttpServer(Func<StubRequest, StubResponse?> respond, X509Certificate2? certificate = null)
+    private readonly bool _askForClientCertificate;
+    private readonly ConcurrentQueue<string> _clientCertificates = new();
+
+    public StubHttpServer(Func<StubRequest, StubResponse?> respond, X509Certificate2? certificate = null, bool askForClientCertificate = false)
     {
         _respond = respond;
         _certificate = certificate;
+        _askForClientCertificate = askForClientCertificate;
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _acceptLoop = AcceptLoopAsync();
@@ -45,10 +49,22 @@ public sealed class StubHttpServer : IAsyncDisposable
 
     public IReadOnlyCollection<StubRequest> Requests => _requests;
 
+    /// <summary>The subjects of the client certificates presented over TLS.</summary>
+    public IReadOnlyCollection<string> ClientCertificates => _clientCertificates;
+
     /// <summary>The handshake of a v4 session with the given heartbeat, as the open packet of a polling response.</summary>
     public static StubResponse Handshake(int pingInterval = 25000, int pingTimeout = 20000, string upgrades = "") =>
         new(200, "text/plain; charset=UTF-8",
             $$"""0{"sid":"stub-sid","upgrades":[{{upgrades}}],"pingInterval":{{pingInterval}},"pingTimeout":{{pingTimeout}},"maxPayload":1000000}""");
+
+    /// <summary>
+    /// A session that opens and then stays silent: the handshake, then polls held open forever (no ping ever comes),
+    /// POSTs acknowledged.
+    /// </summary>
+    public static Func<StubRequest, StubResponse?> SilentSession(int pingInterval = 25000, int pingTimeout = 20000) =>
+        request => request.Method == "POST" ? new StubResponse(200, "text/html", "ok")
+            : request.HasSid ? null
+            : Handshake(pingInterval, pingTimeout);
 
     public async ValueTask DisposeAsync()
     {
@@ -93,7 +109,18 @@ public sealed class StubHttpServer : IAsyncDisposable
                 if (_certificate is not null)
                 {
                     var ssl = new SslStream(stream);
-                    await ssl.AuthenticateAsServerAsync(_certificate);
+                    await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+                    {
+                        ServerCertificate = _certificate,
+                        ClientCertificateRequired = _askForClientCertificate,
+                        // Any client certificate is fine: the tests only check which one was presented.
+                        RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null || !_askForClientCertificate,
+                    }, _stop.Token);
+                    if (ssl.RemoteCertificate is { } presented)
+                    {
+                        _clientCertificates.Enqueue(presented.Subject);
+                    }
+
                     stream = ssl;
                 }
 
