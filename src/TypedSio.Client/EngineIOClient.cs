@@ -59,6 +59,9 @@ public sealed partial class EngineIOClient : IAsyncDisposable, IEngineIOTranspor
     /// <summary>Raised when the connection moved from long-polling to a WebSocket.</summary>
     public event EventHandler<EngineIOTransportKind>? Upgraded;
 
+    /// <summary>Raised when a WebSocket upgrade probe failed, with why; the session stays on long-polling.</summary>
+    public event EventHandler<Exception>? UpgradeFailed;
+
     /// <summary>Raised once when a session that was open closes, with the reason. Not raised when <see cref="OpenAsync"/> fails.</summary>
     public event EventHandler<EngineIOClosedEventArgs>? Closed;
 
@@ -231,10 +234,9 @@ public sealed partial class EngineIOClient : IAsyncDisposable, IEngineIOTranspor
             OnClose("forced close", null);
         }
 
+        // The token source and the write lock are left to the collector: loops that are still unwinding may touch them.
         _context.Dispose();
         _heartbeatTimer?.Dispose();
-        _abort.Dispose();
-        _writeLock.Dispose();
     }
 
     private EngineIOTransport CreateTransport(EngineIOTransportKind kind) => kind switch

@@ -123,6 +123,57 @@ public sealed class ReferenceServerTransportTests(ITestOutputHelper output)
         await Assert.ThrowsAsync<InvalidOperationException>(() => client.SendAsync("too late"));
     }
 
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task OpenAsync_ServerSendsOnConnection_MessageArrives(string mode)
+    {
+        await using var server = await ReferenceServer.StartAsync(new() { ["greet"] = "welcome ✓" });
+        await using var client = new EngineIOClient(Options(server, mode));
+        var events = new ClientEvents(client);
+
+        await client.OpenAsync();
+
+        Assert.Equal("welcome ✓", (await events.NextMessageAsync()).Text);
+    }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task Closed_ServerClosesSession_ReportsTransportClose(string mode)
+    {
+        await using var server = await ReferenceServer.StartAsync();
+        await using var client = new EngineIOClient(Options(server, mode));
+        var events = new ClientEvents(client);
+        await client.OpenAsync();
+        if (mode == "upgrade")
+        {
+            await server.WaitForLineAsync("UPGRADE ");
+        }
+
+        await server.Node.SendLineAsync("close-all");
+
+        var closed = await events.Closed;
+        Assert.Equal("transport close", closed.Reason);
+        Assert.Null(closed.Exception);
+        Assert.Equal(EngineIOReadyState.Closed, client.ReadyState);
+    }
+
+    [Fact]
+    public async Task Heartbeat_V3Client_PingsAndGetsPongs()
+    {
+        await using var server = await ReferenceServer.StartAsync(new() { ["allowEIO3"] = true, ["pingInterval"] = 100, ["pingTimeout"] = 200 });
+        var options = Options(server, "polling");
+        options.ProtocolVersion = EngineIO.EngineIOProtocolVersion.V3;
+        await using var client = new EngineIOClient(options);
+        var events = new ClientEvents(client);
+        await client.OpenAsync();
+
+        // In v3 the client pings and the server answers; without the client's pings the server would drop it after 0.3 s.
+        await events.HeartbeatsAsync(4);
+
+        Assert.Equal(EngineIOReadyState.Open, client.ReadyState);
+        Assert.DoesNotContain(server.Node.Output, line => line.StartsWith("CLOSE ", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task OpenAsync_PollingWithUpgrade_MovesToWebSocketAndKeepsEchoing()
     {
