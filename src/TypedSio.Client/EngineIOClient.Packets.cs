@@ -135,6 +135,7 @@ public sealed partial class EngineIOClient
 
             wasOpen = _readyState is EngineIOReadyState.Open or EngineIOReadyState.Closing;
             SetReadyState(EngineIOReadyState.Closed);
+            _closeError = error;
             transport = _transport;
             probe = _probe;
         }

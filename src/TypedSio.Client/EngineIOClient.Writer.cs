@@ -5,6 +5,8 @@ namespace TypedSio.Client;
 
 public sealed partial class EngineIOClient
 {
+    private Exception? _closeError;
+
     private Task EnqueueAsync(EngineIOPacket packet, CancellationToken cancellationToken)
     {
         if (ReadyState != EngineIOReadyState.Open)
@@ -64,7 +66,8 @@ public sealed partial class EngineIOClient
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
-            FailBatch(batch, new InvalidOperationException("The Engine.IO session closed before the message was sent."));
+            // The reason the session closed is what the sender needs to know, e.g. the server forgot the session.
+            FailBatch(batch, _closeError ?? new InvalidOperationException("The Engine.IO session closed before the message was sent."));
         }
         catch (Exception exception)
         {

@@ -4,7 +4,7 @@
 //            plus "refuse": a message; when set, allowRequest refuses every handshake with it;
 //            and "greet": a message the server sends as soon as a session opens.
 // Prints READY when listening, then one line per event: CONNECTION <sid> <transport>, UPGRADE <sid> <transport>,
-// MESSAGE <sid> text|binary <length>, CLOSE <sid> <reason>.
+// MESSAGE <sid> text|binary <length>, CLOSE <sid> <reason>, POLL <sid> (a long-polling GET is pending).
 // Stdin commands: "restart" replaces the engine with a fresh one that knows no session (as after a server restart
 // behind the same address), then prints RESTARTED; "close-all" closes every session from the server side.
 import http from "node:http";
@@ -41,6 +41,11 @@ let engine = createEngine();
 const server = http.createServer((req, res) => {
   if (req.url.startsWith(path)) {
     engine.handleRequest(req, res);
+    // Printed once the engine holds the request, so a test can act while a poll is pending.
+    const sid = new URL(req.url, "http://localhost").searchParams.get("sid");
+    if (req.method === "GET" && sid) {
+      console.log(`POLL ${sid}`);
+    }
   } else {
     res.writeHead(404, { "Content-Type": "text/plain" });
     res.end(`Cannot ${req.method} ${req.url}`);
