@@ -25,7 +25,7 @@ public sealed class EngineIOClientOptions
         Uri = uri;
     }
 
-    /// <summary>The server's address. Its path is ignored; see <see cref="Path"/>.</summary>
+    /// <summary>The server's address. Its query is sent with every request; its path is ignored (see <see cref="Path"/>).</summary>
     public Uri Uri { get; }
 
     /// <summary>The path the server listens on. Default <c>/socket.io/</c>; an <c>engine.io</c> server alone usually uses <c>/engine.io/</c>.</summary>

@@ -114,6 +114,24 @@ public sealed class StubServerTests(ITestOutputHelper output)
         Assert.Equal("yes", handshake.Headers["X-Test"]);
     }
 
+    [Fact]
+    public async Task OpenAsync_UriQueryAndCookies_AreSent()
+    {
+        await using var stub = new StubHttpServer(StubHttpServer.SilentSession());
+        var options = Options(stub);
+        options.Cookies = new System.Net.CookieContainer();
+        options.Cookies.Add(stub.Uri, new System.Net.Cookie("io", "sticky-node-2"));
+        var withQuery = new EngineIOClientOptions(new Uri(stub.Uri, "/?room=1")) { Path = options.Path, Cookies = options.Cookies };
+        withQuery.Transports.Remove(EngineIOTransportKind.WebSocket);
+        await using var client = new EngineIOClient(withQuery);
+
+        await client.OpenAsync();
+
+        var handshake = stub.Requests.First();
+        Assert.StartsWith("/engine.io/?room=1&EIO=4&transport=polling", handshake.Target, StringComparison.Ordinal);
+        Assert.Equal("io=sticky-node-2", handshake.Headers["Cookie"]);
+    }
+
     private EngineIOClientOptions Options(StubHttpServer stub)
     {
         var options = new EngineIOClientOptions(stub.Uri) { Path = "/engine.io/" };

@@ -57,7 +57,7 @@ internal sealed class TransportContext : IDisposable
         var secure = Options.Uri.Scheme is "https" or "wss";
         var scheme = transport == EngineIOTransportKind.WebSocket ? (secure ? "wss" : "ws") : (secure ? "https" : "http");
         var path = Options.Path.StartsWith('/') ? Options.Path : "/" + Options.Path;
-        var query = new StringBuilder();
+        var query = new StringBuilder(Options.Uri.Query.TrimStart('?'));
         foreach (var (key, value) in Options.Query)
         {
             Append(query, key, value);
