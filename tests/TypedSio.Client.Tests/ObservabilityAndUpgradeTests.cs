@@ -28,11 +28,14 @@ public sealed class ObservabilityAndUpgradeTests(ITestOutputHelper output)
         Assert.Contains(logs.Entries, e => e.Category == "TypedSio.Client.Transports.WebSocket" && e.Message == "websocket open");
     }
 
-    [Fact]
-    public async Task Upgrade_WebSocketRefused_RaisesUpgradeFailedAndStaysOnPolling()
+    [Theory]
+    [InlineData("Transport unknown", typeof(EngineIOTransportUnknownException))]
+    [InlineData("Session ID unknown", typeof(EngineIOSessionIdUnknownException))]
+    [InlineData("not an engine.io answer", typeof(UnexpectedHttpResponseException))]
+    public async Task Upgrade_WebSocketRefused_RaisesUpgradeFailedAndStaysOnPolling(string refusal, Type expected)
     {
         await using var stub = new StubHttpServer(request =>
-            request.Target.Contains("transport=websocket", StringComparison.Ordinal) ? new StubResponse(400, "text/html", "Transport unknown")
+            request.Target.Contains("transport=websocket", StringComparison.Ordinal) ? new StubResponse(400, "text/html", refusal)
             : request.Method == "POST" ? new StubResponse(200, "text/html", "ok")
             : request.HasSid ? null
             : StubHttpServer.Handshake(upgrades: "\"websocket\""));
@@ -43,7 +46,7 @@ public sealed class ObservabilityAndUpgradeTests(ITestOutputHelper output)
 
         await client.OpenAsync();
 
-        Assert.IsType<EngineIOTransportUnknownException>(await failed.Task.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.IsType(expected, await failed.Task.WaitAsync(TimeSpan.FromSeconds(20)));
         Assert.Equal(EngineIOTransportKind.Polling, client.Transport);
         Assert.Equal(EngineIOReadyState.Open, client.ReadyState);
     }

@@ -8,18 +8,33 @@ namespace TypedSio.Client.Tests;
 /// <summary>Behaviour the official server cannot be made to show, against a stub that answers exactly as told.</summary>
 public sealed class StubServerTests(ITestOutputHelper output)
 {
+    public static TheoryData<EngineIOTransportKind, int, string, string, Type> Refusals()
+    {
+        var data = new TheoryData<EngineIOTransportKind, int, string, string, Type>();
+        foreach (var transport in new[] { EngineIOTransportKind.Polling, EngineIOTransportKind.WebSocket })
+        {
+            data.Add(transport, 400, "application/json", """{"code":2,"message":"Bad handshake method"}""", typeof(EngineIOBadHandshakeMethodException));
+            data.Add(transport, 400, "application/json", """{"code":3,"message":"Bad request"}""", typeof(EngineIOBadRequestException));
+            data.Add(transport, 400, "application/json", """{"code":"1","message":"Session ID unknown"}""", typeof(EngineIOSessionIdUnknownException));
+            data.Add(transport, 403, "text/plain", "", typeof(EngineIOForbiddenException));
+            data.Add(transport, 403, "text/html", "<h1>Forbidden</h1>", typeof(EngineIOForbiddenException));
+            data.Add(transport, 400, "text/html", "Session ID unknown", typeof(EngineIOSessionIdUnknownException));
+            data.Add(transport, 400, "text/html", "Bad request", typeof(EngineIOBadRequestException));
+            data.Add(transport, 502, "text/html", "Bad Gateway", typeof(UnexpectedHttpResponseException));
+        }
+
+        return data;
+    }
+
     [Theory]
-    [InlineData(400, "application/json", """{"code":2,"message":"Bad handshake method"}""", typeof(EngineIOBadHandshakeMethodException))]
-    [InlineData(400, "application/json", """{"code":3,"message":"Bad request"}""", typeof(EngineIOBadRequestException))]
-    [InlineData(400, "application/json", """{"code":"1","message":"Session ID unknown"}""", typeof(EngineIOSessionIdUnknownException))]
-    [InlineData(403, "text/plain", "", typeof(EngineIOForbiddenException))]
-    [InlineData(403, "text/html", "<h1>Forbidden</h1>", typeof(EngineIOForbiddenException))]
-    [InlineData(400, "text/html", "Session ID unknown", typeof(EngineIOSessionIdUnknownException))]
-    [InlineData(502, "text/html", "Bad Gateway", typeof(UnexpectedHttpResponseException))]
-    public async Task OpenAsync_HandshakeRefused_ThrowsTypedException(int status, string contentType, string body, Type expected)
+    [MemberData(nameof(Refusals))]
+    public async Task OpenAsync_HandshakeRefused_ThrowsTypedException(EngineIOTransportKind transport, int status, string contentType, string body, Type expected)
     {
         await using var stub = new StubHttpServer(_ => new StubResponse(status, contentType, body));
-        await using var client = new EngineIOClient(Options(stub));
+        var options = Options(stub);
+        options.Transports.Clear();
+        options.Transports.Add(transport);
+        await using var client = new EngineIOClient(options);
 
         var error = await Assert.ThrowsAnyAsync<ConnectErrorException>(() => client.OpenAsync());
 
