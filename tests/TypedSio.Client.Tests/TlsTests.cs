@@ -91,6 +91,23 @@ public sealed class TlsTests(ITestOutputHelper output)
         Assert.Contains("CN=TypedSio Test Client", stub.ClientCertificates);
     }
 
+    [Theory]
+    [InlineData(EngineIOTransportKind.Polling)]
+    [InlineData(EngineIOTransportKind.WebSocket)]
+    public async Task OpenAsync_HttpsToPlainHttpServer_ThrowsProtocolViolationNotCertificateRejection(EngineIOTransportKind transport)
+    {
+        await using var server = await ReferenceServer.StartAsync();
+        var options = server.ClientOptions(transport);
+        var https = new EngineIOClientOptions(new Uri($"https://127.0.0.1:{server.Port}")) { Path = options.Path, LoggerFactory = new TestOutputLoggerFactory(output) };
+        https.Transports.Clear();
+        https.Transports.Add(transport);
+        await using var client = new EngineIOClient(https);
+
+        var error = await Assert.ThrowsAsync<ProtocolViolationException>(() => client.OpenAsync());
+
+        Assert.Contains("TLS", error.Message, StringComparison.Ordinal);
+    }
+
     private EngineIOClientOptions Options(StubHttpServer stub, EngineIOTransportKind transport)
     {
         var options = new EngineIOClientOptions(stub.Uri) { Path = "/engine.io/" };

@@ -19,9 +19,12 @@ internal static class ConnectFailures
         {
             if (current is AuthenticationException)
             {
-                var rejection = context.CertificateValidator.LastRejection;
-                return new TlsCertificateRejectedException(
-                    context.Host, rejection?.Certificate, rejection?.Errors ?? default, rejection?.ChainStatus, exception);
+                // No rejected certificate means the handshake failed for another reason, typically no TLS on that port.
+                return context.CertificateValidator.LastRejection is { } rejection
+                    ? new TlsCertificateRejectedException(context.Host, rejection.Certificate, rejection.Errors, rejection.ChainStatus, exception)
+                    : new ProtocolViolationException(
+                        $"the TLS handshake with {context.Host}:{context.Port} failed ({current.Message}); the port may not speak TLS (http:// vs https://).",
+                        exception);
             }
         }
 
