@@ -62,6 +62,24 @@ public sealed class ReferenceServerTransportTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Modes))]
+    public async Task SendAsync_LargeMessages_AreEchoedWhole(string mode)
+    {
+        await using var server = await ReferenceServer.StartAsync();
+        await using var client = new EngineIOClient(Options(server, mode));
+        var events = new ClientEvents(client);
+        await client.OpenAsync();
+        var text = string.Concat(Enumerable.Repeat("0123456789abcdé€", 20_000));
+        var data = Enumerable.Range(0, 300_000).Select(i => (byte)(i * 7)).ToArray();
+
+        await client.SendAsync(text);
+        await client.SendAsync(data);
+
+        Assert.Equal(text, (await events.NextMessageAsync()).Text);
+        Assert.Equal(data, (await events.NextMessageAsync()).Data.ToArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
     public async Task SendAsync_ManyConcurrentCallers_AllMessagesArriveInOrderOfWriting(string mode)
     {
         // maxHttpBufferSize 1000 forces the polling writer to split the queue into payloads the server accepts.
