@@ -46,27 +46,47 @@ public sealed class StubServerTests(ITestOutputHelper output)
         }
     }
 
-    [Theory]
-    [InlineData("""0{"upgrades":[],"pingInterval":1,"pingTimeout":1}""")]
-    [InlineData("""0not json""")]
-    [InlineData("""4hello""")]
-    [InlineData("""9""")]
-    public async Task OpenAsync_InvalidHandshake_ThrowsProtocolViolation(string body)
+    public static TheoryData<EngineIOTransportKind, string> InvalidHandshakes()
     {
-        await using var stub = new StubHttpServer(_ => new StubResponse(200, "text/plain", body));
-        await using var client = new EngineIOClient(Options(stub));
+        var data = new TheoryData<EngineIOTransportKind, string>();
+        foreach (var transport in new[] { EngineIOTransportKind.Polling, EngineIOTransportKind.WebSocket })
+        {
+            data.Add(transport, """0{"upgrades":[],"pingInterval":1,"pingTimeout":1}""");
+            data.Add(transport, "0not json");
+            data.Add(transport, "4hello");
+            data.Add(transport, "9");
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(InvalidHandshakes))]
+    public async Task OpenAsync_InvalidHandshake_ThrowsProtocolViolation(EngineIOTransportKind transport, string body)
+    {
+        await using var stub = new StubHttpServer(request => request.Headers.ContainsKey("Sec-WebSocket-Key")
+            ? new StubResponse(101, "", "", [body])
+            : new StubResponse(200, "text/plain", body));
+        var options = Options(stub);
+        options.Transports.Clear();
+        options.Transports.Add(transport);
+        await using var client = new EngineIOClient(options);
 
         await Assert.ThrowsAsync<ProtocolViolationException>(() => client.OpenAsync());
 
         Assert.Equal(EngineIOReadyState.Closed, client.ReadyState);
     }
 
-    [Fact]
-    public async Task Heartbeat_ServerStopsPinging_ClosesWithPingTimeoutAfterIntervalPlusTimeout()
+    [Theory]
+    [InlineData(EngineIOTransportKind.Polling)]
+    [InlineData(EngineIOTransportKind.WebSocket)]
+    public async Task Heartbeat_ServerStopsPinging_ClosesWithPingTimeoutAfterIntervalPlusTimeout(EngineIOTransportKind transport)
     {
         var time = new FakeTimeProvider();
-        await using var stub = new StubHttpServer(StubHttpServer.SilentSession(pingInterval: 1000, pingTimeout: 500));
+        await using var stub = new StubHttpServer(StubHttpServer.SilentSessionOnEitherTransport(pingInterval: 1000, pingTimeout: 500));
         var options = Options(stub);
+        options.Transports.Clear();
+        options.Transports.Add(transport);
         options.TimeProvider = time;
         await using var client = new EngineIOClient(options);
         var events = new ClientEvents(client);

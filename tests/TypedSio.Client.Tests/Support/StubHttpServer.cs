@@ -13,8 +13,11 @@ public sealed record StubRequest(string Method, string Target, IReadOnlyDictiona
     public bool HasSid => Target.Contains("sid=", StringComparison.Ordinal);
 }
 
-/// <summary>What the stub answers with.</summary>
-public sealed record StubResponse(int Status, string ContentType, string Body);
+/// <summary>
+/// What the stub answers with. With <paramref name="WebSocketFrames"/>, a WebSocket upgrade request is accepted instead
+/// and those text frames are sent, after which the stub stays silent.
+/// </summary>
+public sealed record StubResponse(int Status, string ContentType, string Body, IReadOnlyList<string>? WebSocketFrames = null);
 
 /// <summary>
 /// A tiny HTTP/1.1 server on a raw TcpListener that answers each request with exactly what a test says (or holds it
@@ -65,6 +68,15 @@ public sealed class StubHttpServer : IAsyncDisposable
         request => request.Method == "POST" ? new StubResponse(200, "text/html", "ok")
             : request.HasSid ? null
             : Handshake(pingInterval, pingTimeout);
+
+    /// <summary>Like <see cref="SilentSession"/>, and over a WebSocket too: the open packet, then nothing.</summary>
+    public static Func<StubRequest, StubResponse?> SilentSessionOnEitherTransport(int pingInterval = 25000, int pingTimeout = 20000)
+    {
+        var polling = SilentSession(pingInterval, pingTimeout);
+        return request => request.Headers.ContainsKey("Sec-WebSocket-Key")
+            ? new StubResponse(101, "", "", [Handshake(pingInterval, pingTimeout).Body])
+            : polling(request);
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -135,6 +147,12 @@ public sealed class StubHttpServer : IAsyncDisposable
                         return;
                     }
 
+                    if (response.WebSocketFrames is { } frames)
+                    {
+                        await ServeWebSocketAsync(stream, request, frames);
+                        return;
+                    }
+
                     var body = Encoding.UTF8.GetBytes(response.Body);
                     var head = $"HTTP/1.1 {response.Status} {ReasonPhrase(response.Status)}\r\nContent-Type: {response.ContentType}\r\n"
                         + $"Content-Length: {body.Length}\r\nConnection: close\r\n\r\n";
@@ -152,6 +170,38 @@ public sealed class StubHttpServer : IAsyncDisposable
             }
             catch (System.Security.Authentication.AuthenticationException)
             {
+            }
+            catch (System.Net.WebSockets.WebSocketException)
+            {
+                // the client aborted its WebSocket
+            }
+        }
+    }
+
+    private async Task ServeWebSocketAsync(Stream stream, StubRequest request, IReadOnlyList<string> frames)
+    {
+        // RFC 6455 fixes SHA-1 for the accept key; it protects nothing here.
+#pragma warning disable CA5350
+        var accept = Convert.ToBase64String(System.Security.Cryptography.SHA1.HashData(
+            Encoding.ASCII.GetBytes(request.Headers["Sec-WebSocket-Key"] + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+#pragma warning restore CA5350
+        var head = $"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head), _stop.Token);
+        using var socket = System.Net.WebSockets.WebSocket.CreateFromStream(
+            stream, new System.Net.WebSockets.WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
+        foreach (var frame in frames)
+        {
+            await socket.SendAsync(Encoding.UTF8.GetBytes(frame), System.Net.WebSockets.WebSocketMessageType.Text, true, _stop.Token);
+        }
+
+        // Read and drop whatever the client sends until it goes away: the stub never answers.
+        var buffer = new byte[1024];
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer, _stop.Token);
+            if (result.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+            {
+                return;
             }
         }
     }
