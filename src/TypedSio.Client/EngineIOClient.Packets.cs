@@ -141,7 +141,9 @@ public sealed partial class EngineIOClient
         }
 
         Log.Closing(_logger, reason);
-        _handshakeReceived.TrySetException(error ?? new InvalidOperationException($"The Engine.IO session closed ({reason}) before the handshake."));
+        _handshakeReceived.TrySetException(error ?? (reason == "forced close"
+            ? new OperationCanceledException("The client was closed while opening.")
+            : new InvalidOperationException($"The Engine.IO session closed ({reason}) before the handshake.")));
         _ = _handshakeReceived.Task.Exception; // observed: OpenAsync reports the failure itself
         _heartbeatTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _abort.Cancel();

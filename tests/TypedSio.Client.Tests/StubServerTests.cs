@@ -133,6 +133,19 @@ public sealed class StubServerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task CloseAsync_WhileOpening_OpenAsyncThrowsOperationCanceled()
+    {
+        await using var stub = new StubHttpServer(_ => null);
+        await using var client = new EngineIOClient(Options(stub));
+
+        var open = client.OpenAsync();
+        await client.CloseAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => open.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(EngineIOReadyState.Closed, client.ReadyState);
+    }
+
+    [Fact]
     public async Task OpenAsync_QueryHeadersAndProtocol_AreSentWithEveryRequest()
     {
         await using var stub = new StubHttpServer(StubHttpServer.SilentSession());

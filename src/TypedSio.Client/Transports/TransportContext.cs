@@ -41,6 +41,9 @@ internal sealed class TransportContext : IDisposable
 
     public CertificateValidator CertificateValidator { get; }
 
+    /// <summary>Whether the handler is the client's own, so that <see cref="CertificateValidator"/> sees every certificate.</summary>
+    public bool ValidatesCertificates => _ownedHandler is not null;
+
     public ILogger EngineLogger { get; }
 
     public ILogger PollingLogger { get; }
