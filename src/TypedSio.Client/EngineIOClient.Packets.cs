@@ -151,7 +151,7 @@ public sealed partial class EngineIOClient
         var closedError = error ?? new InvalidOperationException($"The Engine.IO session closed ({reason}) before the message was sent.");
         while (_outgoing.Reader.TryRead(out var pending))
         {
-            pending.Completion?.TrySetException(closedError);
+            Complete(pending, closedError);
         }
 
         transport?.Abort();

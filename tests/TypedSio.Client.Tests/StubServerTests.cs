@@ -133,6 +133,35 @@ public sealed class StubServerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task SendAsync_QueueFull_WaitsForRoomAndClosingFailsTheQueued()
+    {
+        // POSTs are never answered, so nothing queued is ever written.
+        await using var stub = new StubHttpServer(request => request.HasSid ? null : StubHttpServer.Handshake());
+        var options = Options(stub);
+        options.SendQueueLimit = 2;
+        await using var client = new EngineIOClient(options);
+        await client.OpenAsync();
+
+        var first = client.SendAsync("1");
+        var second = client.SendAsync("2");
+        using var giveUp = new CancellationTokenSource();
+        var third = client.SendAsync("3", giveUp.Token);
+
+        Assert.False(third.IsCompleted);
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => third);
+        Assert.False(first.IsCompleted);
+
+        using var now = new CancellationTokenSource();
+        await now.CancelAsync();
+        await client.CloseAsync(now.Token);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => first.WaitAsync(TimeSpan.FromSeconds(20)));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => second.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(EngineIOReadyState.Closed, client.ReadyState);
+    }
+
+    [Fact]
     public async Task CloseAsync_WhileOpening_OpenAsyncThrowsOperationCanceled()
     {
         await using var stub = new StubHttpServer(_ => null);
