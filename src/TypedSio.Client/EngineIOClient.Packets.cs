@@ -135,12 +135,15 @@ public sealed partial class EngineIOClient
 
             wasOpen = _readyState is EngineIOReadyState.Open or EngineIOReadyState.Closing;
             SetReadyState(EngineIOReadyState.Closed);
+            _closeError = error;
             transport = _transport;
             probe = _probe;
         }
 
         Log.Closing(_logger, reason);
-        _handshakeReceived.TrySetException(error ?? new InvalidOperationException($"The Engine.IO session closed ({reason}) before the handshake."));
+        _handshakeReceived.TrySetException(error ?? (reason == "forced close"
+            ? new OperationCanceledException("The client was closed while opening.")
+            : new InvalidOperationException($"The Engine.IO session closed ({reason}) before the handshake.")));
         _ = _handshakeReceived.Task.Exception; // observed: OpenAsync reports the failure itself
         _heartbeatTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _abort.Cancel();
@@ -148,7 +151,7 @@ public sealed partial class EngineIOClient
         var closedError = error ?? new InvalidOperationException($"The Engine.IO session closed ({reason}) before the message was sent.");
         while (_outgoing.Reader.TryRead(out var pending))
         {
-            pending.Completion?.TrySetException(closedError);
+            Complete(pending, closedError);
         }
 
         transport?.Abort();

@@ -74,6 +74,7 @@ public sealed partial class EngineIOClient
                 _probe = null;
             }
 
+            Raise(UpgradeFailed, ConnectFailures.Map(exception, _context) ?? exception);
             return;
         }
         catch (OperationCanceledException)

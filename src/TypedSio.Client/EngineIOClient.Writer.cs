@@ -5,24 +5,67 @@ namespace TypedSio.Client;
 
 public sealed partial class EngineIOClient
 {
-    private Task EnqueueAsync(EngineIOPacket packet, CancellationToken cancellationToken)
+    private Exception? _closeError;
+
+    /// <summary>
+    /// Queues a message and waits until it is written. Waits first while <see cref="EngineIOClientOptions.SendQueueLimit"/>
+    /// messages are queued, so a sender faster than the connection is slowed down instead of filling memory.
+    /// </summary>
+    private async Task EnqueueAsync(EngineIOPacket packet, CancellationToken cancellationToken)
     {
         if (ReadyState != EngineIOReadyState.Open)
         {
             throw new InvalidOperationException($"Messages can be sent once the session is open; it is {ReadyState}.");
         }
 
-        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!Enqueue(packet, completion))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _abort.Token))
         {
-            throw new InvalidOperationException("The Engine.IO session is closing.");
+            try
+            {
+                await _sendSlots.WaitAsync(linked.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw ClosedBeforeSent();
+            }
         }
 
-        return completion.Task.WaitAsync(cancellationToken);
+        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_outgoing.Writer.TryWrite(new Outgoing(packet, completion)))
+        {
+            _sendSlots.Release();
+            throw ClosedBeforeSent();
+        }
+
+        await completion.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>Queues a control packet (pong, v3 ping): never waits, never counts against the limit.</summary>
     private bool Enqueue(EngineIOPacket packet, TaskCompletionSource? completion) =>
         _outgoing.Writer.TryWrite(new Outgoing(packet, completion));
+
+    private Exception ClosedBeforeSent() =>
+        _closeError ?? new InvalidOperationException("The Engine.IO session closed before the message was sent.");
+
+    /// <summary>Reports the outcome of one queued packet and frees its place in the queue.</summary>
+    private void Complete(Outgoing outgoing, Exception? error)
+    {
+        if (outgoing.Completion is not { } completion)
+        {
+            return;
+        }
+
+        if (error is null)
+        {
+            completion.TrySetResult();
+        }
+        else
+        {
+            completion.TrySetException(error);
+        }
+
+        _sendSlots.Release();
+    }
 
     /// <summary>The one writer: takes what is queued, in order, and hands it to whichever transport is current.</summary>
     private async Task WriteLoopAsync()
@@ -56,7 +99,7 @@ public sealed partial class EngineIOClient
 
                 foreach (var sent in batch)
                 {
-                    sent.Completion?.TrySetResult();
+                    Complete(sent, error: null);
                 }
 
                 batch.Clear();
@@ -64,7 +107,8 @@ public sealed partial class EngineIOClient
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
-            FailBatch(batch, new InvalidOperationException("The Engine.IO session closed before the message was sent."));
+            // The reason the session closed is what the sender needs to know, e.g. the server forgot the session.
+            FailBatch(batch, ClosedBeforeSent());
         }
         catch (Exception exception)
         {
@@ -96,11 +140,11 @@ public sealed partial class EngineIOClient
         }
     }
 
-    private static void FailBatch(List<Outgoing> batch, Exception error)
+    private void FailBatch(List<Outgoing> batch, Exception error)
     {
         foreach (var failed in batch)
         {
-            failed.Completion?.TrySetException(error);
+            Complete(failed, error);
         }
 
         batch.Clear();

@@ -25,6 +25,7 @@ public sealed partial class EngineIOClient : IAsyncDisposable, IEngineIOTranspor
     private readonly TaskCompletionSource<EngineIOHandshake> _handshakeReceived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Channel<Outgoing> _outgoing = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SemaphoreSlim _sendSlots;
     private readonly CancellationTokenSource _abort = new();
     private EngineIOReadyState _readyState;
     private EngineIOTransport? _transport;
@@ -42,7 +43,9 @@ public sealed partial class EngineIOClient : IAsyncDisposable, IEngineIOTranspor
             throw new ArgumentException("At least one transport is required.", nameof(options));
         }
 
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.SendQueueLimit, 1, nameof(options));
         _options = options;
+        _sendSlots = new SemaphoreSlim(options.SendQueueLimit, options.SendQueueLimit);
         _context = new TransportContext(options);
         _logger = _context.EngineLogger;
     }
@@ -58,6 +61,9 @@ public sealed partial class EngineIOClient : IAsyncDisposable, IEngineIOTranspor
 
     /// <summary>Raised when the connection moved from long-polling to a WebSocket.</summary>
     public event EventHandler<EngineIOTransportKind>? Upgraded;
+
+    /// <summary>Raised when a WebSocket upgrade probe failed, with why; the session stays on long-polling.</summary>
+    public event EventHandler<Exception>? UpgradeFailed;
 
     /// <summary>Raised once when a session that was open closes, with the reason. Not raised when <see cref="OpenAsync"/> fails.</summary>
     public event EventHandler<EngineIOClosedEventArgs>? Closed;
@@ -147,7 +153,11 @@ public sealed partial class EngineIOClient : IAsyncDisposable, IEngineIOTranspor
         }
     }
 
-    /// <summary>Sends a text message. Safe to call concurrently; messages are written one at a time in call order.</summary>
+    /// <summary>
+    /// Sends a text message. Safe to call concurrently; messages are written one at a time in queue order. Waits while
+    /// <see cref="EngineIOClientOptions.SendQueueLimit"/> messages are queued. Fails with the reason when the session
+    /// closes before the message is written (e.g. <see cref="EngineIOSessionIdUnknownException"/>).
+    /// </summary>
     /// <param name="text">The text.</param>
     /// <param name="cancellationToken">Stops waiting (the message may still be sent).</param>
     /// <returns>A task that completes once the message was handed to the transport.</returns>
@@ -157,7 +167,7 @@ public sealed partial class EngineIOClient : IAsyncDisposable, IEngineIOTranspor
         return EnqueueAsync(EngineIOPacket.Text(EngineIOPacketType.Message, Encoding.UTF8.GetBytes(text)), cancellationToken);
     }
 
-    /// <summary>Sends a binary message. Safe to call concurrently; messages are written one at a time in call order.</summary>
+    /// <summary>Sends a binary message; see <see cref="SendAsync(string, CancellationToken)"/>.</summary>
     /// <param name="data">The bytes (copied, so the caller may reuse the buffer).</param>
     /// <param name="cancellationToken">Stops waiting (the message may still be sent).</param>
     /// <returns>A task that completes once the message was handed to the transport.</returns>
@@ -166,9 +176,10 @@ public sealed partial class EngineIOClient : IAsyncDisposable, IEngineIOTranspor
 
     /// <summary>
     /// Closes the session: sends what is queued, tells the server, and raises <see cref="Closed"/> with reason
-    /// <c>forced close</c>. Does nothing when already closed.
+    /// <c>forced close</c>. Does nothing when already closed. Never throws: when the goodbye fails or
+    /// <paramref name="cancellationToken"/> is cancelled, the connection is dropped without it.
     /// </summary>
-    /// <param name="cancellationToken">Stops waiting for the queue and the server.</param>
+    /// <param name="cancellationToken">Stops waiting for the queue and the server; the session closes regardless.</param>
     /// <returns>A task that completes when closed.</returns>
     public async Task CloseAsync(CancellationToken cancellationToken = default)
     {
@@ -208,7 +219,9 @@ public sealed partial class EngineIOClient : IAsyncDisposable, IEngineIOTranspor
                     _writeLock.Release();
                 }
             }
-            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning disable CA1031 // Whatever went wrong saying goodbye, the session ends below; the failure is logged.
+            catch (Exception exception)
+#pragma warning restore CA1031
             {
                 Log.CloseFailed(_logger, exception);
             }
@@ -221,20 +234,14 @@ public sealed partial class EngineIOClient : IAsyncDisposable, IEngineIOTranspor
     /// <returns>A task that completes when disposed.</returns>
     public async ValueTask DisposeAsync()
     {
-        try
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await CloseAsync(timeout.Token);
         }
-        catch (OperationCanceledException)
-        {
-            OnClose("forced close", null);
-        }
 
+        // The token source and the write lock are left to the collector: loops that are still unwinding may touch them.
         _context.Dispose();
         _heartbeatTimer?.Dispose();
-        _abort.Dispose();
-        _writeLock.Dispose();
     }
 
     private EngineIOTransport CreateTransport(EngineIOTransportKind kind) => kind switch

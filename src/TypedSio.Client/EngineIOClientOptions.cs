@@ -25,7 +25,7 @@ public sealed class EngineIOClientOptions
         Uri = uri;
     }
 
-    /// <summary>The server's address. Its path is ignored; see <see cref="Path"/>.</summary>
+    /// <summary>The server's address. Its query is sent with every request; its path is ignored (see <see cref="Path"/>).</summary>
     public Uri Uri { get; }
 
     /// <summary>The path the server listens on. Default <c>/socket.io/</c>; an <c>engine.io</c> server alone usually uses <c>/engine.io/</c>.</summary>
@@ -57,6 +57,12 @@ public sealed class EngineIOClientOptions
 
     /// <summary>How long <see cref="EngineIOClient.OpenAsync"/> may take before it fails with <see cref="ConnectTimeoutException"/>. Default 20 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// How many messages may wait to be written before <see cref="EngineIOClient.SendAsync(string, CancellationToken)"/>
+    /// waits for room, so that a sender faster than the connection cannot grow memory without limit. Default 1024.
+    /// </summary>
+    public int SendQueueLimit { get; set; } = 1024;
 
     /// <summary>Whether to add a unique <c>t</c> parameter to each request so that no cache answers it. Default true.</summary>
     public bool TimestampRequests { get; set; } = true;

@@ -43,6 +43,9 @@ public sealed class ReferenceServerErrorTests(ITestOutputHelper output)
         var events = new ClientEvents(client);
         await client.OpenAsync();
         await server.WaitForLineAsync("CONNECTION ");
+
+        // Restart while the client's poll is held by the old engine, so that the message is what meets the new one.
+        await server.WaitForLineAsync($"POLL {client.Id}");
         await server.Node.SendLineAsync("restart");
         await server.WaitForLineAsync("RESTARTED");
 

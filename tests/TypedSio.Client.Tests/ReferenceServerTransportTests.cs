@@ -62,6 +62,24 @@ public sealed class ReferenceServerTransportTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Modes))]
+    public async Task SendAsync_LargeMessages_AreEchoedWhole(string mode)
+    {
+        await using var server = await ReferenceServer.StartAsync();
+        await using var client = new EngineIOClient(Options(server, mode));
+        var events = new ClientEvents(client);
+        await client.OpenAsync();
+        var text = string.Concat(Enumerable.Repeat("0123456789abcdé€", 20_000));
+        var data = Enumerable.Range(0, 300_000).Select(i => (byte)(i * 7)).ToArray();
+
+        await client.SendAsync(text);
+        await client.SendAsync(data);
+
+        Assert.Equal(text, (await events.NextMessageAsync()).Text);
+        Assert.Equal(data, (await events.NextMessageAsync()).Data.ToArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
     public async Task SendAsync_ManyConcurrentCallers_AllMessagesArriveInOrderOfWriting(string mode)
     {
         // maxHttpBufferSize 1000 forces the polling writer to split the queue into payloads the server accepts.
@@ -87,12 +105,12 @@ public sealed class ReferenceServerTransportTests(ITestOutputHelper output)
     [MemberData(nameof(Modes))]
     public async Task Heartbeat_ServerPingsOften_ClientAnswersAndSessionStaysOpen(string mode)
     {
-        await using var server = await ReferenceServer.StartAsync(new() { ["pingInterval"] = 100, ["pingTimeout"] = 200 });
+        await using var server = await ReferenceServer.StartAsync(new() { ["pingInterval"] = 100, ["pingTimeout"] = 1000 });
         await using var client = new EngineIOClient(Options(server, mode));
         var events = new ClientEvents(client);
         await client.OpenAsync();
 
-        // Five pings take about 0.5 s; a client that did not answer would be dropped after 0.3 s.
+        // The server sends its next ping only after the pong to the last one, so five pings prove four pongs.
         await events.HeartbeatsAsync(5);
 
         Assert.Equal(EngineIOReadyState.Open, client.ReadyState);
@@ -121,6 +139,57 @@ public sealed class ReferenceServerTransportTests(ITestOutputHelper output)
         Assert.Equal(EngineIOReadyState.Closed, client.ReadyState);
         Assert.StartsWith($"CLOSE {client.Id} ", await server.WaitForLineAsync("CLOSE "), StringComparison.Ordinal);
         await Assert.ThrowsAsync<InvalidOperationException>(() => client.SendAsync("too late"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task OpenAsync_ServerSendsOnConnection_MessageArrives(string mode)
+    {
+        await using var server = await ReferenceServer.StartAsync(new() { ["greet"] = "welcome ✓" });
+        await using var client = new EngineIOClient(Options(server, mode));
+        var events = new ClientEvents(client);
+
+        await client.OpenAsync();
+
+        Assert.Equal("welcome ✓", (await events.NextMessageAsync()).Text);
+    }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task Closed_ServerClosesSession_ReportsTransportClose(string mode)
+    {
+        await using var server = await ReferenceServer.StartAsync();
+        await using var client = new EngineIOClient(Options(server, mode));
+        var events = new ClientEvents(client);
+        await client.OpenAsync();
+        if (mode == "upgrade")
+        {
+            await server.WaitForLineAsync("UPGRADE ");
+        }
+
+        await server.Node.SendLineAsync("close-all");
+
+        var closed = await events.Closed;
+        Assert.Equal("transport close", closed.Reason);
+        Assert.Null(closed.Exception);
+        Assert.Equal(EngineIOReadyState.Closed, client.ReadyState);
+    }
+
+    [Fact]
+    public async Task Heartbeat_V3Client_PingsAndGetsPongs()
+    {
+        await using var server = await ReferenceServer.StartAsync(new() { ["allowEIO3"] = true, ["pingInterval"] = 100, ["pingTimeout"] = 1000 });
+        var options = Options(server, "polling");
+        options.ProtocolVersion = EngineIO.EngineIOProtocolVersion.V3;
+        await using var client = new EngineIOClient(options);
+        var events = new ClientEvents(client);
+        await client.OpenAsync();
+
+        // In v3 the client pings and the server answers: each heartbeat is a pong to one of this client's pings.
+        await events.HeartbeatsAsync(4);
+
+        Assert.Equal(EngineIOReadyState.Open, client.ReadyState);
+        Assert.DoesNotContain(server.Node.Output, line => line.StartsWith("CLOSE ", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -62,11 +62,9 @@ internal sealed class CertificateValidator
             accepted = false;
         }
 
-        if (!accepted)
-        {
-            var copy = certificate is null ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-            Volatile.Write(ref _lastRejection, new Rejection(copy, errors, chainStatus));
-        }
+        // Only the latest verdict is kept, so that a later failure is not blamed on an old certificate.
+        var copy = accepted || certificate is null ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        Volatile.Write(ref _lastRejection, accepted ? null : new Rejection(copy, errors, chainStatus));
 
         return accepted;
     }

@@ -19,9 +19,14 @@ internal static class ConnectFailures
         {
             if (current is AuthenticationException)
             {
+                // When the client's own check saw no bad certificate, the handshake failed for another reason, typically
+                // no TLS on that port. A user-supplied handler's check is invisible here, so its failures stay certificate ones.
                 var rejection = context.CertificateValidator.LastRejection;
-                return new TlsCertificateRejectedException(
-                    context.Host, rejection?.Certificate, rejection?.Errors ?? default, rejection?.ChainStatus, exception);
+                return rejection is not null || !context.ValidatesCertificates
+                    ? new TlsCertificateRejectedException(context.Host, rejection?.Certificate, rejection?.Errors ?? default, rejection?.ChainStatus, exception)
+                    : new ProtocolViolationException(
+                        $"the TLS handshake with {context.Host}:{context.Port} failed ({current.Message}); the port may not speak TLS (http:// vs https://).",
+                        exception);
             }
         }
 

@@ -41,6 +41,9 @@ internal sealed class TransportContext : IDisposable
 
     public CertificateValidator CertificateValidator { get; }
 
+    /// <summary>Whether the handler is the client's own, so that <see cref="CertificateValidator"/> sees every certificate.</summary>
+    public bool ValidatesCertificates => _ownedHandler is not null;
+
     public ILogger EngineLogger { get; }
 
     public ILogger PollingLogger { get; }
@@ -57,7 +60,7 @@ internal sealed class TransportContext : IDisposable
         var secure = Options.Uri.Scheme is "https" or "wss";
         var scheme = transport == EngineIOTransportKind.WebSocket ? (secure ? "wss" : "ws") : (secure ? "https" : "http");
         var path = Options.Path.StartsWith('/') ? Options.Path : "/" + Options.Path;
-        var query = new StringBuilder();
+        var query = new StringBuilder(Options.Uri.Query.TrimStart('?'));
         foreach (var (key, value) in Options.Query)
         {
             Append(query, key, value);

@@ -13,8 +13,11 @@ public sealed record StubRequest(string Method, string Target, IReadOnlyDictiona
     public bool HasSid => Target.Contains("sid=", StringComparison.Ordinal);
 }
 
-/// <summary>What the stub answers with.</summary>
-public sealed record StubResponse(int Status, string ContentType, string Body);
+/// <summary>
+/// What the stub answers with. With <paramref name="WebSocketFrames"/>, a WebSocket upgrade request is accepted instead
+/// and those text frames are sent, after which the stub stays silent.
+/// </summary>
+public sealed record StubResponse(int Status, string ContentType, string Body, IReadOnlyList<string>? WebSocketFrames = null);
 
 /// <summary>
 /// A tiny HTTP/1.1 server on a raw TcpListener that answers each request with exactly what a test says (or holds it
@@ -30,10 +33,14 @@ public sealed class StubHttpServer : IAsyncDisposable
     private readonly ConcurrentQueue<StubRequest> _requests = new();
     private readonly Task _acceptLoop;
 
-    public StubHttpServer(Func<StubRequest, StubResponse?> respond, X509Certificate2? certificate = null)
+    private readonly bool _askForClientCertificate;
+    private readonly ConcurrentQueue<string> _clientCertificates = new();
+
+    public StubHttpServer(Func<StubRequest, StubResponse?> respond, X509Certificate2? certificate = null, bool askForClientCertificate = false)
     {
         _respond = respond;
         _certificate = certificate;
+        _askForClientCertificate = askForClientCertificate;
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _acceptLoop = AcceptLoopAsync();
@@ -45,10 +52,31 @@ public sealed class StubHttpServer : IAsyncDisposable
 
     public IReadOnlyCollection<StubRequest> Requests => _requests;
 
+    /// <summary>The subjects of the client certificates presented over TLS.</summary>
+    public IReadOnlyCollection<string> ClientCertificates => _clientCertificates;
+
     /// <summary>The handshake of a v4 session with the given heartbeat, as the open packet of a polling response.</summary>
     public static StubResponse Handshake(int pingInterval = 25000, int pingTimeout = 20000, string upgrades = "") =>
         new(200, "text/plain; charset=UTF-8",
             $$"""0{"sid":"stub-sid","upgrades":[{{upgrades}}],"pingInterval":{{pingInterval}},"pingTimeout":{{pingTimeout}},"maxPayload":1000000}""");
+
+    /// <summary>
+    /// A session that opens and then stays silent: the handshake, then polls held open forever (no ping ever comes),
+    /// POSTs acknowledged.
+    /// </summary>
+    public static Func<StubRequest, StubResponse?> SilentSession(int pingInterval = 25000, int pingTimeout = 20000) =>
+        request => request.Method == "POST" ? new StubResponse(200, "text/html", "ok")
+            : request.HasSid ? null
+            : Handshake(pingInterval, pingTimeout);
+
+    /// <summary>Like <see cref="SilentSession"/>, and over a WebSocket too: the open packet, then nothing.</summary>
+    public static Func<StubRequest, StubResponse?> SilentSessionOnEitherTransport(int pingInterval = 25000, int pingTimeout = 20000)
+    {
+        var polling = SilentSession(pingInterval, pingTimeout);
+        return request => request.Headers.ContainsKey("Sec-WebSocket-Key")
+            ? new StubResponse(101, "", "", [Handshake(pingInterval, pingTimeout).Body])
+            : polling(request);
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -93,7 +121,18 @@ public sealed class StubHttpServer : IAsyncDisposable
                 if (_certificate is not null)
                 {
                     var ssl = new SslStream(stream);
-                    await ssl.AuthenticateAsServerAsync(_certificate);
+                    await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+                    {
+                        ServerCertificate = _certificate,
+                        ClientCertificateRequired = _askForClientCertificate,
+                        // Any client certificate is fine: the tests only check which one was presented.
+                        RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null || !_askForClientCertificate,
+                    }, _stop.Token);
+                    if (ssl.RemoteCertificate is { } presented)
+                    {
+                        _clientCertificates.Enqueue(presented.Subject);
+                    }
+
                     stream = ssl;
                 }
 
@@ -105,6 +144,12 @@ public sealed class StubHttpServer : IAsyncDisposable
                     if (response is null)
                     {
                         await Task.Delay(Timeout.Infinite, _stop.Token);
+                        return;
+                    }
+
+                    if (response.WebSocketFrames is { } frames)
+                    {
+                        await ServeWebSocketAsync(stream, request, frames);
                         return;
                     }
 
@@ -125,6 +170,38 @@ public sealed class StubHttpServer : IAsyncDisposable
             }
             catch (System.Security.Authentication.AuthenticationException)
             {
+            }
+            catch (System.Net.WebSockets.WebSocketException)
+            {
+                // the client aborted its WebSocket
+            }
+        }
+    }
+
+    private async Task ServeWebSocketAsync(Stream stream, StubRequest request, IReadOnlyList<string> frames)
+    {
+        // RFC 6455 fixes SHA-1 for the accept key; it protects nothing here.
+#pragma warning disable CA5350
+        var accept = Convert.ToBase64String(System.Security.Cryptography.SHA1.HashData(
+            Encoding.ASCII.GetBytes(request.Headers["Sec-WebSocket-Key"] + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+#pragma warning restore CA5350
+        var head = $"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head), _stop.Token);
+        using var socket = System.Net.WebSockets.WebSocket.CreateFromStream(
+            stream, new System.Net.WebSockets.WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
+        foreach (var frame in frames)
+        {
+            await socket.SendAsync(Encoding.UTF8.GetBytes(frame), System.Net.WebSockets.WebSocketMessageType.Text, true, _stop.Token);
+        }
+
+        // Read and drop whatever the client sends until it goes away: the stub never answers.
+        var buffer = new byte[1024];
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer, _stop.Token);
+            if (result.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+            {
+                return;
             }
         }
     }
