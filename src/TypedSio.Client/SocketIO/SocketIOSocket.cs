@@ -21,7 +21,8 @@ public sealed partial class SocketIOSocket
     private readonly Lock _gate = new();
     private readonly List<SocketIOPacket> _receiveBuffer = [];
     private bool _connected;
-    private bool _active;
+    // Read without the lock: the manager checks it under its own lock, and taking ours there would invert the lock order.
+    private volatile bool _active;
     private bool _connecting;
     private bool _recovered;
     private string? _id;
@@ -75,16 +76,7 @@ public sealed partial class SocketIOSocket
     /// <see cref="DisconnectAsync"/>, after the server disconnected it or its namespace refused it, and once the
     /// manager gave up reconnecting.
     /// </summary>
-    public bool IsActive
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _active;
-            }
-        }
-    }
+    public bool IsActive => _active;
 
     /// <summary>Whether the server restored the previous session on the last connection (connection state recovery).</summary>
     public bool IsRecovered
@@ -150,7 +142,8 @@ public sealed partial class SocketIOSocket
                 return;
             }
 
-            var error = new ConnectTimeoutException(timeout, exception) { WillRetry = IsActive };
+            // With the connection open nothing re-sends CONNECT (a late answer still connects); otherwise the manager retries.
+            var error = new ConnectTimeoutException(timeout, exception) { WillRetry = IsActive && !_manager.IsOpen };
             Log.ConnectTimedOut(_logger, Namespace, (long)timeout.TotalMilliseconds);
             Raise(ConnectError, error);
             throw error;
@@ -236,9 +229,13 @@ public sealed partial class SocketIOSocket
     /// <summary>The connection was lost.</summary>
     internal void OnManagerClose(string reason, Exception? exception, bool willReconnect)
     {
+        TaskCompletionSource? waiter = null;
+        bool wasConnected;
         lock (_gate)
         {
+            wasConnected = _connected;
             _connecting = false;
+            _receiveBuffer.Clear();
             if (!willReconnect)
             {
                 _active = false;
@@ -246,14 +243,35 @@ public sealed partial class SocketIOSocket
 
             if (!_connected)
             {
-                return;
+                if (!willReconnect)
+                {
+                    waiter = _connectWaiter;
+                    _connectWaiter = null;
+                }
             }
-
-            _connected = false;
-            _id = null;
+            else
+            {
+                _connected = false;
+                _id = null;
+            }
         }
 
-        OnClosed(reason, exception, willReconnect);
+        if (waiter is not null)
+        {
+            // The connection went away while the namespace's answer was awaited, and nothing will bring it back.
+            var error = exception as ConnectErrorException
+                ?? new ServerUnreachableException(_manager.Uri.Host, _manager.Uri.Port, new IOException($"The connection closed ({reason}) before namespace '{Namespace}' answered.", exception));
+            error.WillRetry = false;
+            Log.ConnectError(_logger, Namespace, false, error);
+            waiter.TrySetException(error);
+            Raise(ConnectError, error);
+            return;
+        }
+
+        if (wasConnected)
+        {
+            OnClosed(reason, exception, willReconnect);
+        }
     }
 
     /// <summary>The manager stopped reconnecting.</summary>
