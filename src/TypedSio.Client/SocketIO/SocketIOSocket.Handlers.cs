@@ -107,6 +107,24 @@ public sealed partial class SocketIOSocket
         });
     }
 
+    /// <summary>Removes every handler added with <see cref="OnAny"/>.</summary>
+    public void OffAny()
+    {
+        lock (_gate)
+        {
+            _anyListeners.Clear();
+        }
+    }
+
+    /// <summary>Removes every handler added with <see cref="OnAnyOutgoing"/>.</summary>
+    public void OffAnyOutgoing()
+    {
+        lock (_gate)
+        {
+            _anyOutgoingListeners.Clear();
+        }
+    }
+
     /// <summary>Observes every outgoing event when it is handed to the transport (not when it is buffered).</summary>
     /// <param name="handler">Receives the event name and its arguments.</param>
     /// <returns>A subscription; dispose it to remove the handler.</returns>
@@ -253,35 +271,5 @@ public sealed partial class SocketIOSocket
         private Action? _remove = remove;
 
         public void Dispose() => Interlocked.Exchange(ref _remove, null)?.Invoke();
-    }
-}
-
-/// <summary>The acknowledgement a server asked for with an event; send it once.</summary>
-public sealed class SocketIOAck
-{
-    private readonly SocketIOSocket _socket;
-    private readonly long? _id;
-    private int _sent;
-
-    internal SocketIOAck(SocketIOSocket socket, long? id)
-    {
-        _socket = socket;
-        _id = id;
-    }
-
-    /// <summary>Whether the server asked for an acknowledgement.</summary>
-    public bool IsRequested => _id.HasValue;
-
-    /// <summary>Sends the acknowledgement with the given arguments; does nothing when none was asked for or it was already sent.</summary>
-    /// <param name="args">The reply's arguments (as for <see cref="SocketIOSocket.EmitAsync"/>).</param>
-    /// <returns>A task that completes once the reply was handed to the transport.</returns>
-    public Task SendAsync(params object?[] args)
-    {
-        if (_id is not { } id || Interlocked.Exchange(ref _sent, 1) == 1)
-        {
-            return Task.CompletedTask;
-        }
-
-        return _socket.SendAckAsync(id, args ?? [null]);
     }
 }

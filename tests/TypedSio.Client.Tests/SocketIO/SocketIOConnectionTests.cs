@@ -143,7 +143,7 @@ public sealed class SocketIOConnectionTests(ITestOutputHelper output)
         Assert.Equal("io client disconnect", (await events.DisconnectedAsync()).Reason);
         Assert.False(socket.IsActive);
         Assert.Throws<ObjectDisposedException>(() => manager.Socket("/other"));
-        await server.WaitForLineAsync("DISCONNECTED / ");
+        Assert.Equal("client namespace disconnect", await server.WaitForDisconnectAsync("/"));
     }
 
     [Fact]

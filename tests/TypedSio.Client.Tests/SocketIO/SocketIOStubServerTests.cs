@@ -43,7 +43,7 @@ public sealed class SocketIOStubServerTests(ITestOutputHelper output)
             { Method: "POST" } => new StubResponse(200, "text/html", "ok"),
             _ => null,
         });
-        await using var manager = new SocketIOManager(stub.Uri, PollingOnly(o => o.Timeout = TimeSpan.FromMilliseconds(500)));
+        await using var manager = new SocketIOManager(stub.Uri, PollingOnly(o => o.Timeout = TimeSpan.FromSeconds(2)));
         var socket = manager.Socket();
         var events = new SocketEvents(socket);
 
@@ -53,6 +53,40 @@ public sealed class SocketIOStubServerTests(ITestOutputHelper output)
         Assert.Same(error, await events.ConnectErrorAsync());
         Assert.True(manager.IsOpen);
         Assert.Contains(stub.Requests, r => r.Method == "POST" && r.Body.Contains("40", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ServerStopsPinging_Connected_DisconnectsWithPingTimeoutAndReconnects()
+    {
+        // Every session: a handshake with a short heartbeat, the namespace's answer on the first poll, then silence.
+        var answerPending = 0;
+        await using var stub = new StubHttpServer(request =>
+        {
+            if (request is { Method: "GET", HasSid: false })
+            {
+                Interlocked.Exchange(ref answerPending, 1);
+                return StubHttpServer.Handshake(pingInterval: 1000, pingTimeout: 500);
+            }
+
+            return request.Method == "POST" ? new StubResponse(200, "text/html", "ok")
+                : Interlocked.Exchange(ref answerPending, 0) == 1 ? new StubResponse(200, "text/plain; charset=UTF-8", """40{"sid":"stub-socket"}""")
+                : null;
+        });
+        await using var manager = new SocketIOManager(stub.Uri, PollingOnly(o => o.ReconnectionDelay = o.ReconnectionDelayMax = TimeSpan.FromMilliseconds(50)));
+        var attempt = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        manager.ReconnectAttempt += (_, n) => attempt.TrySetResult(n);
+        var socket = manager.Socket();
+        var events = new SocketEvents(socket);
+
+        await socket.ConnectAsync();
+
+        var disconnected = await events.DisconnectedAsync();
+        Assert.Equal("ping timeout", disconnected.Reason);
+        Assert.True(disconnected.WillReconnect);
+        Assert.Equal(1, await attempt.Task.WaitAsync(SocketEvents.Patience));
+        await events.ConnectedAsync();
+        await events.ConnectedAsync();
+        Assert.True(socket.IsConnected);
     }
 
     private SocketIOManagerOptions PollingOnly(Action<SocketIOManagerOptions> configure)

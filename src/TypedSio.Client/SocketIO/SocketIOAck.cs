@@ -1,0 +1,31 @@
+namespace TypedSio.Client;
+
+/// <summary>The acknowledgement a server asked for with an event; send it once.</summary>
+public sealed class SocketIOAck
+{
+    private readonly SocketIOSocket _socket;
+    private readonly long? _id;
+    private int _sent;
+
+    internal SocketIOAck(SocketIOSocket socket, long? id)
+    {
+        _socket = socket;
+        _id = id;
+    }
+
+    /// <summary>Whether the server asked for an acknowledgement.</summary>
+    public bool IsRequested => _id.HasValue;
+
+    /// <summary>Sends the acknowledgement with the given arguments; does nothing when none was asked for or it was already sent.</summary>
+    /// <param name="args">The reply's arguments (as for <see cref="SocketIOSocket.EmitAsync"/>).</param>
+    /// <returns>A task that completes once the reply was handed to the transport.</returns>
+    public Task SendAsync(params object?[] args)
+    {
+        if (_id is not { } id || Interlocked.Exchange(ref _sent, 1) == 1)
+        {
+            return Task.CompletedTask;
+        }
+
+        return _socket.SendAckAsync(id, args ?? [null]);
+    }
+}
