@@ -8,13 +8,19 @@ public sealed partial class SocketIOManager
     private ITimer? _reconnectTimer;
 
     /// <summary>One connection attempt: a fresh Engine.IO client (so a server restart means a fresh handshake, never a stale sid).</summary>
-    private async Task OpenAsync(bool isReconnect)
+    private async Task OpenAsync(bool isReconnect, int id)
     {
         var engine = new EngineIOClient(CreateEngineOptions());
         engine.MessageReceived += OnEngineMessage;
         engine.Closed += OnEngineClosed;
         lock (_gate)
         {
+            if (_openingId != id)
+            {
+                _ = engine.DisposeAsync().AsTask();
+                return;
+            }
+
             _engine = engine;
             _decoder = new();
         }
@@ -41,11 +47,29 @@ public sealed partial class SocketIOManager
         }
 
         SocketIOSocket[] sockets;
-        bool success;
+        bool success, abandoned = false;
         lock (_gate)
         {
-            _opening = null;
-            _reportingOpen = true;
+            if (_openingId != id)
+            {
+                // Abandoned (the last socket left meanwhile): its outcome concerns nobody, not even a newer attempt.
+                abandoned = true;
+            }
+            else
+            {
+                _openingId = 0;
+                _reportingOpen = true;
+            }
+        }
+
+        if (abandoned)
+        {
+            _ = engine.DisposeAsync().AsTask();
+            return;
+        }
+
+        lock (_gate)
+        {
             success = error is null && !_disposed.IsCancellationRequested && ReferenceEquals(_engine, engine)
                 && engine.ReadyState == EngineIOReadyState.Open;
             if (success)
@@ -211,14 +235,15 @@ public sealed partial class SocketIOManager
         lock (_gate)
         {
             // A handler may have disposed the manager or disconnected the last socket.
-            if (_skipReconnect || _disposed.IsCancellationRequested || _opening is not null)
+            if (_skipReconnect || _disposed.IsCancellationRequested || _openingId != 0)
             {
                 _reconnecting = false;
                 return;
             }
 
             _state = ManagerState.Opening;
-            _opening = Task.Run(() => OpenAsync(isReconnect: true));
+            var id = _openingId = ++_lastAttemptId;
+            _ = Task.Run(() => OpenAsync(isReconnect: true, id));
         }
     }
 

@@ -25,7 +25,10 @@ public sealed partial class SocketIOManager : IAsyncDisposable
     private ManagerState _state;
     private EngineIOClient? _engine;
     private SocketIODecoder _decoder = new();
-    private Task? _opening;
+    // The attempt in progress (0: none). An attempt abandoned by OnSocketInactive keeps running until its engine
+    // closes, but no longer counts: its id no longer matches, so a new attempt can start at once.
+    private int _openingId;
+    private int _lastAttemptId;
     private bool _reportingOpen;
     private bool _skipReconnect;
     private string? _closeReason;
@@ -98,7 +101,7 @@ public sealed partial class SocketIOManager : IAsyncDisposable
         {
             lock (_gate)
             {
-                return _opening is not null || _reportingOpen;
+                return _openingId != 0 || _reportingOpen;
             }
         }
     }
@@ -192,12 +195,13 @@ public sealed partial class SocketIOManager : IAsyncDisposable
             open = _state == ManagerState.Open;
 
             // While a reconnection is scheduled the timer opens the connection; starting another would defeat the backoff.
-            start = !open && _opening is null && !_reconnecting;
+            start = !open && _openingId == 0 && !_reconnecting;
             if (start)
             {
                 _skipReconnect = false;
                 _state = ManagerState.Opening;
-                _opening = Task.Run(() => OpenAsync(isReconnect: false));
+                var id = _openingId = ++_lastAttemptId;
+                _ = Task.Run(() => OpenAsync(isReconnect: false, id));
             }
         }
 
@@ -226,6 +230,7 @@ public sealed partial class SocketIOManager : IAsyncDisposable
             _engine = null;
             _state = ManagerState.Closed;
             _closeReason = null;
+            _openingId = 0;
         }
 
         if (engine is not null)

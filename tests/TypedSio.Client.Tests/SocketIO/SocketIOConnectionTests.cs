@@ -115,6 +115,24 @@ public sealed class SocketIOConnectionTests(ITestOutputHelper output)
         Assert.NotEqual(firstId, socket.Id);
     }
 
+    [Theory]
+    [InlineData(TransportMode.Polling)]
+    [InlineData(TransportMode.WebSocket)]
+    public async Task DisconnectAsync_WhileOpening_CancelsAndNextConnectSucceeds(TransportMode mode)
+    {
+        await using var server = await SocketServer.StartAsync();
+        await using var manager = server.CreateManager(mode, output);
+        var socket = manager.Socket();
+
+        var connecting = socket.ConnectAsync();
+        await socket.DisconnectAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connecting);
+        await socket.ConnectAsync();
+
+        Assert.True(socket.IsConnected);
+        Assert.Equal(socket.Id, (await server.WaitForLineAsync($"CONNECTED / {socket.Id} "))[2]);
+    }
+
     [Fact]
     public async Task ConnectAsync_AlreadyConnected_ReturnsAtOnce()
     {
