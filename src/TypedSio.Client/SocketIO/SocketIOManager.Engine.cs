@@ -29,6 +29,13 @@ public sealed partial class SocketIOManager
             lock (_writeGate)
             {
                 var first = engine.SendAsync(text);
+                if (first.IsFaulted)
+                {
+                    // Refused at once: the session closed after the check above, so nothing was queued.
+                    _ = first.Exception;
+                    return null;
+                }
+
                 if (packet.Attachments.Count == 0)
                 {
                     return first;
