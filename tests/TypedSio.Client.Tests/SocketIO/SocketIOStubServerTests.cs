@@ -89,6 +89,34 @@ public sealed class SocketIOStubServerTests(ITestOutputHelper output)
         Assert.True(socket.IsConnected);
     }
 
+    [Fact]
+    public async Task Timeout_FakeClock_HandshakeNeverAnswered_ThrowsAfterConfiguredTime()
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var stub = new StubHttpServer(_ =>
+        {
+            reached.TrySetResult();
+            return null;
+        });
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var manager = new SocketIOManager(stub.Uri, PollingOnly(o =>
+        {
+            o.TimeProvider = time;
+            o.Reconnection = false;
+        }));
+        var socket = manager.Socket();
+
+        var connecting = socket.ConnectAsync();
+        await reached.Task.WaitAsync(SocketEvents.Patience);
+        time.Advance(TimeSpan.FromSeconds(19.999));
+        Assert.False(connecting.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+
+        var error = await Assert.ThrowsAsync<ConnectTimeoutException>(() => connecting.WaitAsync(SocketEvents.Patience));
+        Assert.Equal(TimeSpan.FromSeconds(20), error.Timeout);
+        Assert.False(error.WillRetry);
+    }
+
     private SocketIOManagerOptions PollingOnly(Action<SocketIOManagerOptions> configure)
     {
         var options = new SocketIOManagerOptions { LoggerFactory = new TestOutputLoggerFactory(output) };
