@@ -19,9 +19,15 @@ public sealed class EngineIOClientOptions
 {
     /// <summary>Creates options for a server.</summary>
     /// <param name="uri">The server's address: <c>http</c>, <c>https</c>, <c>ws</c> or <c>wss</c>, e.g. <c>http://localhost:3000</c>.</param>
+    /// <exception cref="ArgumentException">The address is relative or has another scheme.</exception>
     public EngineIOClientOptions(Uri uri)
     {
         ArgumentNullException.ThrowIfNull(uri);
+        if (!uri.IsAbsoluteUri || uri.Scheme is not ("http" or "https" or "ws" or "wss"))
+        {
+            throw new ArgumentException($"The server address must be an absolute http, https, ws or wss URI, not '{uri}'.", nameof(uri));
+        }
+
         Uri = uri;
     }
 
