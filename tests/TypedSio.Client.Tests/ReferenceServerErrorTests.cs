@@ -160,6 +160,23 @@ public sealed class ReferenceServerErrorTests(ITestOutputHelper output)
         Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(EngineIOTransportKind.Polling)]
+    [InlineData(EngineIOTransportKind.WebSocket)]
+    public async Task OpenAsync_HostDoesNotResolve_ThrowsServerUnreachable(EngineIOTransportKind transport)
+    {
+        // .invalid is reserved (RFC 2606): it never resolves.
+        var options = new EngineIOClientOptions(new Uri("http://typedsio-test.invalid:3000")) { LoggerFactory = new TestOutputLoggerFactory(output) };
+        options.Transports.Clear();
+        options.Transports.Add(transport);
+        await using var client = new EngineIOClient(options);
+
+        var error = await Assert.ThrowsAsync<ServerUnreachableException>(() => client.OpenAsync());
+
+        Assert.Equal("typedsio-test.invalid", error.Host);
+        Assert.Equal(3000, error.Port);
+    }
+
     private EngineIOClientOptions Options(ReferenceServer server, EngineIOTransportKind transport)
     {
         var options = server.ClientOptions(transport);
