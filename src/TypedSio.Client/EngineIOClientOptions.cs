@@ -43,6 +43,12 @@ public sealed class EngineIOClientOptions
     /// </summary>
     public IList<EngineIOTransportKind> Transports { get; } = [EngineIOTransportKind.Polling, EngineIOTransportKind.WebSocket];
 
+    /// <summary>
+    /// Whether a failure to open with one transport moves on to the next in <see cref="Transports"/> (e.g. a WebSocket
+    /// blocked by a proxy, then polling) instead of failing. Default false, as in the reference client.
+    /// </summary>
+    public bool TryAllTransports { get; set; }
+
     /// <summary>Whether to upgrade from polling to WebSocket when the server offers it. Default true.</summary>
     public bool Upgrade { get; set; } = true;
 

@@ -36,6 +36,38 @@ public sealed class ReferenceServerErrorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task OpenAsync_TryAllTransportsAndWebSocketRefused_FallsBackToPolling()
+    {
+        await using var server = await ReferenceServer.StartAsync(new() { ["transports"] = new[] { "polling" } });
+        var options = Options(server, EngineIOTransportKind.WebSocket);
+        options.Transports.Add(EngineIOTransportKind.Polling);
+        options.TryAllTransports = true;
+        await using var client = new EngineIOClient(options);
+        var events = new ClientEvents(client);
+
+        await client.OpenAsync();
+        await client.SendAsync("via the fallback");
+
+        Assert.Equal(EngineIOTransportKind.Polling, client.Transport);
+        Assert.Equal("via the fallback", (await events.NextMessageAsync()).Text);
+    }
+
+    [Fact]
+    public async Task OpenAsync_TryAllTransportsAndAllRefused_ThrowsTheLastError()
+    {
+        await using var server = await ReferenceServer.StartAsync(new() { ["refuse"] = "closed today" });
+        var options = Options(server, EngineIOTransportKind.WebSocket);
+        options.Transports.Add(EngineIOTransportKind.Polling);
+        options.TryAllTransports = true;
+        await using var client = new EngineIOClient(options);
+
+        var error = await Assert.ThrowsAsync<EngineIOForbiddenException>(() => client.OpenAsync());
+
+        Assert.Equal("closed today", error.ServerMessage);
+        Assert.Equal(EngineIOReadyState.Closed, client.ReadyState);
+    }
+
+    [Fact]
     public async Task SendAsync_AfterServerRestart_ThrowsSessionIdUnknownAndCloses()
     {
         await using var server = await ReferenceServer.StartAsync();
