@@ -17,7 +17,7 @@ public sealed class SocketIOAck
     public bool IsRequested => _id.HasValue;
 
     /// <summary>Sends the acknowledgement with the given arguments; does nothing when none was asked for or it was already sent.</summary>
-    /// <param name="args">The reply's arguments (as for <see cref="SocketIOSocket.EmitAsync"/>).</param>
+    /// <param name="args">The reply's arguments (as for <see cref="SocketIOSocket.EmitAsync(string, object?[])"/>).</param>
     /// <returns>A task that completes once the reply was handed to the transport.</returns>
     public Task SendAsync(params object?[] args)
     {

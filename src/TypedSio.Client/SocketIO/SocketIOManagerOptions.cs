@@ -88,7 +88,8 @@ public sealed class SocketIOSocketOptions
     /// <summary>
     /// How many times an emit is sent again when its acknowledgement does not come within <see cref="AckTimeout"/>.
     /// When above zero, every emit asks the server for an acknowledgement and emits go out one at a time, in order
-    /// (at-least-once delivery). Default 0.
+    /// (at-least-once delivery): each keeps one ack id across its tries, so the acknowledgement of any try completes it,
+    /// and a reconnection sends the waiting one again. At most <see cref="MaxBufferedPackets"/> emits wait. Default 0.
     /// </summary>
     public int Retries { get; set; }
 

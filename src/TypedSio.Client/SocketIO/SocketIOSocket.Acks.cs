@@ -8,7 +8,7 @@ public sealed partial class SocketIOSocket
     private readonly List<PendingAck> _queue = [];
     private long _nextAckId;
 
-    private async Task<SocketIOPacket> SendWithAckAsync(string eventName, object?[] args, TimeSpan? timeout, CancellationToken cancellationToken)
+    private async Task<SocketIOPacket> SendWithAckAsync(string eventName, EmitArgs args, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         long id;
         lock (_gate)
@@ -16,7 +16,7 @@ public sealed partial class SocketIOSocket
             id = _nextAckId++;
         }
 
-        var packet = SocketIOPacket.CreateEvent(eventName, args, Namespace, id, _manager.Options.SerializerOptions);
+        var packet = CreatePacket(eventName, args, id);
         var pending = new PendingAck(id, eventName, args, packet, timeout);
         lock (_gate)
         {
@@ -124,7 +124,7 @@ public sealed partial class SocketIOSocket
     /// Adds an emit to the at-least-once queue: emits go out one at a time, each with one ack id it keeps across tries,
     /// and are sent again after each timeout until acknowledged or out of retries; a reconnection re-sends the head.
     /// </summary>
-    private Task<SocketIOPacket> EnqueueReliable(string eventName, object?[] args, TimeSpan? timeout)
+    private Task<SocketIOPacket> EnqueueReliable(string eventName, EmitArgs args, TimeSpan? timeout)
     {
         PendingAck pending;
         lock (_gate)
@@ -135,7 +135,7 @@ public sealed partial class SocketIOSocket
             }
 
             var id = _nextAckId++;
-            var packet = SocketIOPacket.CreateEvent(eventName, args, Namespace, id, _manager.Options.SerializerOptions);
+            var packet = CreatePacket(eventName, args, id);
             pending = new PendingAck(id, eventName, args, packet, timeout ?? _options.AckTimeout) { Reliable = true };
             _acks.Add(id, pending);
             _queue.Add(pending);
@@ -178,7 +178,7 @@ public sealed partial class SocketIOSocket
         if (write is not null)
         {
             _ = IgnoreFailureAsync(write);
-            NotifyOutgoing(head.EventName, head.Args);
+            NotifyOutgoing(head.EventName, head.Args, head.Packet);
         }
     }
 
@@ -225,13 +225,13 @@ public sealed partial class SocketIOSocket
         return _manager.TryWritePacket(packet) ?? Task.CompletedTask;
     }
 
-    private sealed class PendingAck(long id, string eventName, object?[] args, SocketIOPacket packet, TimeSpan? timeout)
+    private sealed class PendingAck(long id, string eventName, EmitArgs args, SocketIOPacket packet, TimeSpan? timeout)
     {
         public long Id { get; } = id;
 
         public string EventName { get; } = eventName;
 
-        public object?[] Args { get; } = args;
+        public EmitArgs Args { get; } = args;
 
         public SocketIOPacket Packet { get; } = packet;
 

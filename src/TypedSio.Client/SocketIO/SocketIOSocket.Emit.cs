@@ -31,31 +31,26 @@ public sealed partial class SocketIOSocket
         args ??= [null];
         if (_options.Retries > 0)
         {
-            var reliable = EnqueueReliable(eventName, args, null);
-            _ = reliable.ContinueWith(
-                t => Log.ReliableEmitFailed(_logger, eventName, t.Exception!.InnerException!),
-                CancellationToken.None,
-                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
+            ObserveReliable(eventName, EnqueueReliable(eventName, new EmitArgs(args, null), null));
             return Task.CompletedTask;
         }
 
-        var packet = SocketIOPacket.CreateEvent(eventName, args, Namespace, null, _manager.Options.SerializerOptions);
-        return SendOrBuffer(packet, eventName, args, isVolatile: false) is { IsCompletedSuccessfully: false } write
+        var emit = new EmitArgs(args, null);
+        return SendOrBuffer(CreatePacket(eventName, emit, null), eventName, emit, isVolatile: false) is { IsCompletedSuccessfully: false } write
             ? IgnoreFailureAsync(write)
             : Task.CompletedTask;
     }
 
     /// <summary>Emits an event only if the socket is connected; otherwise drops it (for data that is stale by the time a connection returns).</summary>
     /// <param name="eventName">The event name.</param>
-    /// <param name="args">The arguments (as for <see cref="EmitAsync"/>).</param>
+    /// <param name="args">The arguments (as for <see cref="EmitAsync(string, object?[])"/>).</param>
     /// <returns>True when the packet was handed to the transport; false when it was dropped.</returns>
     public async Task<bool> EmitVolatileAsync(string eventName, params object?[] args)
     {
         CheckEventName(eventName);
         args ??= [null];
-        var packet = SocketIOPacket.CreateEvent(eventName, args, Namespace, null, _manager.Options.SerializerOptions);
-        if (SendOrBuffer(packet, eventName, args, isVolatile: true) is not { } write)
+        var emit = new EmitArgs(args, null);
+        if (SendOrBuffer(CreatePacket(eventName, emit, null), eventName, emit, isVolatile: true) is not { } write)
         {
             return false;
         }
@@ -78,7 +73,7 @@ public sealed partial class SocketIOSocket
     /// when set.
     /// </summary>
     /// <param name="eventName">The event name.</param>
-    /// <param name="args">The arguments (as for <see cref="EmitAsync"/>).</param>
+    /// <param name="args">The arguments (as for <see cref="EmitAsync(string, object?[])"/>).</param>
     /// <returns>The acknowledgement's arguments.</returns>
     /// <exception cref="SocketIOAckTimeoutException">No acknowledgement in time.</exception>
     /// <exception cref="SocketIODisconnectedException">The socket disconnected first (without retries).</exception>
@@ -87,7 +82,7 @@ public sealed partial class SocketIOSocket
 
     /// <summary>Emits an event and waits for the server's acknowledgement, at most <paramref name="timeout"/>.</summary>
     /// <param name="eventName">The event name.</param>
-    /// <param name="args">The arguments (as for <see cref="EmitAsync"/>).</param>
+    /// <param name="args">The arguments (as for <see cref="EmitAsync(string, object?[])"/>).</param>
     /// <param name="timeout">How long to wait for each try; null for <see cref="SocketIOSocketOptions.AckTimeout"/>.</param>
     /// <param name="cancellationToken">Stops waiting; the event may still be delivered.</param>
     /// <returns>The acknowledgement's arguments.</returns>
@@ -96,7 +91,49 @@ public sealed partial class SocketIOSocket
     public async Task<SocketIOArguments> EmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         CheckEventName(eventName);
-        args ??= [null];
+        return await EmitWithAckCoreAsync(eventName, new EmitArgs(args ?? [null], null), timeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// Emits an event whose arguments are written by a callback, e.g. through source-generated metadata
+    /// (<see cref="SocketIOPayloadWriter.WriteValue{T}(T, JsonTypeInfo{T})"/>), without reflection. Buffered, retried
+    /// and reported as <see cref="EmitAsync(string, object?[])"/>.
+    /// </summary>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="writeArguments">Writes each argument once per call (it may be called again to build a retry).</param>
+    /// <returns>As <see cref="EmitAsync(string, object?[])"/>.</returns>
+    public Task EmitAsync(string eventName, Action<SocketIOPayloadWriter> writeArguments)
+    {
+        CheckEventName(eventName);
+        ArgumentNullException.ThrowIfNull(writeArguments);
+        var emit = new EmitArgs(null, writeArguments);
+        if (_options.Retries > 0)
+        {
+            ObserveReliable(eventName, EnqueueReliable(eventName, emit, null));
+            return Task.CompletedTask;
+        }
+
+        return SendOrBuffer(CreatePacket(eventName, emit, null), eventName, emit, isVolatile: false) is { IsCompletedSuccessfully: false } write
+            ? IgnoreFailureAsync(write)
+            : Task.CompletedTask;
+    }
+
+    /// <summary>Emits an event whose arguments are written by a callback, and waits for the acknowledgement.</summary>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="writeArguments">Writes each argument (see <see cref="EmitAsync(string, Action{SocketIOPayloadWriter})"/>).</param>
+    /// <param name="timeout">How long to wait for each try; null for <see cref="SocketIOSocketOptions.AckTimeout"/>.</param>
+    /// <param name="cancellationToken">Stops waiting; the event may still be delivered.</param>
+    /// <returns>The acknowledgement's arguments.</returns>
+    public Task<SocketIOArguments> EmitWithAckAsync(
+        string eventName, Action<SocketIOPayloadWriter> writeArguments, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        CheckEventName(eventName);
+        ArgumentNullException.ThrowIfNull(writeArguments);
+        return EmitWithAckCoreAsync(eventName, new EmitArgs(null, writeArguments), timeout, cancellationToken);
+    }
+
+    private async Task<SocketIOArguments> EmitWithAckCoreAsync(string eventName, EmitArgs args, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
         var effective = timeout ?? _options.AckTimeout;
         var reply = _options.Retries > 0
             ? await EnqueueReliable(eventName, args, effective).WaitAsync(cancellationToken)
@@ -104,11 +141,26 @@ public sealed partial class SocketIOSocket
         return reply.GetArguments();
     }
 
+    private SocketIOPacket CreatePacket(string eventName, EmitArgs args, long? ackId)
+    {
+        if (args.Values is { } values)
+        {
+            return SocketIOPacket.CreateEvent(eventName, values, Namespace, ackId, _manager.Options.SerializerOptions);
+        }
+
+        var writer = new SocketIOPayloadWriter(_manager.Options.SerializerOptions);
+        writer.WriteStartArray();
+        writer.WriteValue(eventName);
+        args.Writer!(writer);
+        writer.WriteEndArray();
+        return writer.ToPacket(SocketIOPacketType.Event, Namespace, ackId);
+    }
+
     /// <summary>Emits an event and reads the acknowledgement's first argument as <typeparamref name="T"/>.</summary>
     /// <typeparam name="T">The type of the reply.</typeparam>
     /// <param name="eventName">The event name.</param>
     /// <param name="resultType">The reply type's metadata (binary inside it needs <see cref="SocketIOBinaryConverter"/>).</param>
-    /// <param name="args">The arguments (as for <see cref="EmitAsync"/>).</param>
+    /// <param name="args">The arguments (as for <see cref="EmitAsync(string, object?[])"/>).</param>
     /// <returns>The reply, or the default of <typeparamref name="T"/> when the acknowledgement carried no argument.</returns>
     public Task<T?> EmitWithAckAsync<T>(string eventName, JsonTypeInfo<T> resultType, params object?[] args) =>
         EmitWithAckAsync(eventName, resultType, args, null, CancellationToken.None);
@@ -117,7 +169,7 @@ public sealed partial class SocketIOSocket
     /// <typeparam name="T">The type of the reply.</typeparam>
     /// <param name="eventName">The event name.</param>
     /// <param name="resultType">The reply type's metadata.</param>
-    /// <param name="args">The arguments (as for <see cref="EmitAsync"/>).</param>
+    /// <param name="args">The arguments (as for <see cref="EmitAsync(string, object?[])"/>).</param>
     /// <param name="timeout">How long to wait for each try; null for <see cref="SocketIOSocketOptions.AckTimeout"/>.</param>
     /// <param name="cancellationToken">Stops waiting; the event may still be delivered.</param>
     /// <returns>The reply, or the default of <typeparamref name="T"/> when the acknowledgement carried no argument.</returns>
@@ -131,7 +183,7 @@ public sealed partial class SocketIOSocket
 
     /// <summary>Sends now when connected; else drops a volatile packet or buffers it.</summary>
     /// <returns>The write, a completed task when buffered, or null when dropped.</returns>
-    private Task? SendOrBuffer(SocketIOPacket packet, string eventName, object?[] args, bool isVolatile)
+    private Task? SendOrBuffer(SocketIOPacket packet, string eventName, EmitArgs args, bool isVolatile)
     {
         Task? write = null;
         lock (_gate)
@@ -160,7 +212,7 @@ public sealed partial class SocketIOSocket
             }
         }
 
-        NotifyOutgoing(eventName, args);
+        NotifyOutgoing(eventName, args, packet);
         return write;
     }
 
@@ -193,5 +245,15 @@ public sealed partial class SocketIOSocket
         }
     }
 
-    private sealed record BufferedEmit(SocketIOPacket Packet, string EventName, object?[] Args);
+    private void ObserveReliable(string eventName, Task reliable) =>
+        _ = reliable.ContinueWith(
+            t => Log.ReliableEmitFailed(_logger, eventName, t.Exception!.InnerException!),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+    private sealed record BufferedEmit(SocketIOPacket Packet, string EventName, EmitArgs Args);
+
+    /// <summary>An emit's arguments: .NET values, or a callback that writes them.</summary>
+    private readonly record struct EmitArgs(object?[]? Values, Action<SocketIOPayloadWriter>? Writer);
 }

@@ -228,7 +228,7 @@ public sealed partial class SocketIOSocket
         }
     }
 
-    private void NotifyOutgoing(string eventName, object?[] args)
+    private void NotifyOutgoing(string eventName, EmitArgs args, SocketIOPacket packet)
     {
         Action<string, IReadOnlyList<object?>>[] listeners;
         lock (_gate)
@@ -241,11 +241,14 @@ public sealed partial class SocketIOSocket
             listeners = [.. _anyOutgoingListeners];
         }
 
+        object?[]? values = null;
         foreach (var listener in listeners)
         {
             try
             {
-                listener(eventName, args);
+                // Values as given when there are any; arguments written by a callback are read back from the packet.
+                values ??= args.Values ?? packet.GetArguments().ToValues();
+                listener(eventName, values);
             }
 #pragma warning disable CA1031 // A handler's bug must not break the emit; it is logged.
             catch (Exception exception)
@@ -260,7 +263,7 @@ public sealed partial class SocketIOSocket
     {
         foreach (var emit in sent)
         {
-            NotifyOutgoing(emit.EventName, emit.Args);
+            NotifyOutgoing(emit.EventName, emit.Args, emit.Packet);
         }
     }
 

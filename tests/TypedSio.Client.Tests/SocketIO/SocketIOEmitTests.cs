@@ -71,6 +71,30 @@ public sealed class SocketIOEmitTests(ITestOutputHelper output)
         Assert.Equal(new Reply("x", 7), reply);
     }
 
+    [Fact]
+    public async Task EmitAsync_ArgumentsWrittenThroughTypeInfo_ServerReceivesThem()
+    {
+        await using var server = await SocketServer.StartAsync();
+        await using var manager = server.CreateManager(TransportMode.WebSocket, output);
+        var socket = manager.Socket();
+        var outgoing = new TaskCompletionSource<IReadOnlyList<object?>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        socket.OnAnyOutgoing((_, args) => outgoing.TrySetResult(args));
+        await socket.ConnectAsync();
+
+        await socket.EmitAsync("message", w =>
+        {
+            w.WriteValue(new Reply("typed", 2), SocketTestJsonContext.Default.Reply);
+            w.WriteValue(new byte[] { 4, 2 });
+        });
+        var reply = await socket.EmitWithAckAsync(
+            "message-with-ack", w => w.WriteValue(new Reply("acked", 3), SocketTestJsonContext.Default.Reply), TimeSpan.FromSeconds(10), CancellationToken.None);
+
+        Assert.Equal("""[{"name":"typed","count":2},{"binary":[4,2]}]""", (await server.WaitForLineAsync("EVENT / message "))[3]);
+        Assert.Equal(new Reply("acked", 3), reply.Get(0, SocketTestJsonContext.Default.Reply));
+        var seen = await outgoing.Task.WaitAsync(SocketEvents.Patience);
+        Assert.Equal(new byte[] { 4, 2 }, seen[1]);
+    }
+
     [Theory]
     [InlineData(TransportMode.Polling)]
     [InlineData(TransportMode.WebSocket)]
