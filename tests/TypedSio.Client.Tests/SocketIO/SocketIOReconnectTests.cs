@@ -82,6 +82,35 @@ public sealed class SocketIOReconnectTests(ITestOutputHelper output)
         Assert.Equal("""["while-down-2",{"binary":[7]}]""", (await server.WaitForLineAsync("EVENT / message "))[3]);
     }
 
+    [Theory]
+    [InlineData(TransportMode.Polling)]
+    [InlineData(TransportMode.WebSocket)]
+    public async Task Reconnection_ServerDownThenUp_ReportsEachFailureThenReconnects(TransportMode mode)
+    {
+        await using var server = await SocketServer.StartAsync();
+        await using var manager = server.CreateManager(mode, output);
+        var errors = Channel.CreateUnbounded<ConnectErrorException>();
+        var reconnected = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        manager.ReconnectError += (_, e) => errors.Writer.TryWrite(e);
+        manager.Reconnected += (_, n) => reconnected.TrySetResult(n);
+        var socket = manager.Socket();
+        var events = new SocketEvents(socket);
+        await socket.ConnectAsync();
+        await events.ConnectedAsync();
+
+        await server.CommandAsync("down", "DOWN");
+        await events.DisconnectedAsync();
+        var error = await errors.Reader.ReadAsync().AsTask().WaitAsync(SocketEvents.Patience);
+        Assert.True(error.WillRetry);
+        Assert.Same(error, await events.ConnectErrorAsync());
+        Assert.True(socket.IsActive);
+        await server.CommandAsync("up", "UP");
+
+        Assert.True(await reconnected.Task.WaitAsync(SocketEvents.Patience) >= 2);
+        await events.ConnectedAsync();
+        Assert.True(socket.IsConnected);
+    }
+
     [Fact]
     public async Task Reconnection_SessionUnknownAfterRestart_StartsFreshHandshake()
     {
