@@ -66,6 +66,16 @@ public sealed partial class SocketIOSocket
             return;
         }
 
+        lock (_gate)
+        {
+            if (!_active)
+            {
+                // Disconnected while the auth callback ran.
+                _connecting = false;
+                return;
+            }
+        }
+
         Log.SendingConnect(_logger, Namespace);
         if (_manager.TryWritePacket(packet) is { } write)
         {
@@ -126,25 +136,43 @@ public sealed partial class SocketIOSocket
         SocketIOPacket[] received;
         List<BufferedEmit> flushed;
         TaskCompletionSource? waiter;
-        bool recovered;
+        bool recovered, wanted;
         lock (_gate)
         {
-            if (!_active || _connected)
+            if (_connected)
             {
                 return;
             }
 
-            _id = sid;
-            recovered = pid is not null && _pid == pid;
-            _recovered = recovered;
-            _pid = pid;
-            _connected = true;
-            _connecting = false;
-            received = [.. _receiveBuffer];
-            _receiveBuffer.Clear();
-            flushed = FlushSendBuffer();
-            waiter = _connectWaiter;
-            _connectWaiter = null;
+            wanted = _active;
+            if (!wanted)
+            {
+                received = [];
+                flushed = [];
+                waiter = null;
+                recovered = false;
+            }
+            else
+            {
+                _id = sid;
+                recovered = pid is not null && _pid == pid;
+                _recovered = recovered;
+                _pid = pid;
+                _connected = true;
+                _connecting = false;
+                received = [.. _receiveBuffer];
+                _receiveBuffer.Clear();
+                flushed = FlushSendBuffer();
+                waiter = _connectWaiter;
+                _connectWaiter = null;
+            }
+        }
+
+        if (!wanted)
+        {
+            // Disconnected while the answer was on its way: leave the namespace so the server keeps no socket for us.
+            _ = _manager.TryWritePacket(SocketIOPacket.CreateDisconnect(Namespace));
+            return;
         }
 
         Log.Connected(_logger, Namespace, sid, recovered, flushed.Count);
