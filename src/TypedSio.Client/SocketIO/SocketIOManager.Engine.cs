@@ -170,15 +170,17 @@ public sealed partial class SocketIOManager
         }
 
         Log.Closed(_logger, reason, e.Exception);
-        var willReconnect = _options.Reconnection && !_skipReconnect && !_disposed.IsCancellationRequested;
-        if (willReconnect)
-        {
-            ScheduleReconnect();
-        }
-
+        // Schedule first, report second: whoever reacts to Disconnected sees the next attempt already planned.
+        var reconnection = _options.Reconnection && !_skipReconnect && !_disposed.IsCancellationRequested;
+        var willReconnect = reconnection && ScheduleReconnect();
         foreach (var socket in sockets)
         {
             socket.OnManagerClose(reason, e.Exception, willReconnect);
+        }
+
+        if (reconnection && !willReconnect)
+        {
+            GiveUp(sockets);
         }
     }
 }

@@ -149,9 +149,10 @@ public sealed partial class SocketIOManager
         Log.OpenFailed(_logger, willRetry, error);
 
         // Schedule first, report second: whoever reacts to the report sees the next attempt already planned.
-        if (willRetry)
+        if (willRetry && !ScheduleReconnect())
         {
-            ScheduleReconnect();
+            willRetry = false;
+            error.WillRetry = false;
         }
 
         foreach (var socket in sockets)
@@ -170,33 +171,29 @@ public sealed partial class SocketIOManager
         }
     }
 
-    private void ScheduleReconnect()
+    /// <summary>Plans the next attempt after the backoff delay.</summary>
+    /// <returns>False when no attempt is left (the caller gives up once it reported the failure).</returns>
+    private bool ScheduleReconnect()
     {
         lock (_gate)
         {
             if (_reconnecting || _skipReconnect || _disposed.IsCancellationRequested)
             {
-                return;
+                return _reconnecting;
             }
 
-            if (_backoff.Attempts < _options.ReconnectionAttempts)
+            if (_backoff.Attempts >= _options.ReconnectionAttempts)
             {
-                var delay = _backoff.Next();
-                _reconnecting = true;
-                Log.ReconnectScheduled(_logger, _backoff.Attempts, (long)delay.TotalMilliseconds);
-                _reconnectTimer?.Dispose();
-                _reconnectTimer = _options.TimeProvider.CreateTimer(_ => Reconnect(), null, delay, System.Threading.Timeout.InfiniteTimeSpan);
-                return;
+                return false;
             }
-        }
 
-        SocketIOSocket[] sockets;
-        lock (_gate)
-        {
-            sockets = [.. _sockets.Values];
+            var delay = _backoff.Next();
+            _reconnecting = true;
+            Log.ReconnectScheduled(_logger, _backoff.Attempts, (long)delay.TotalMilliseconds);
+            _reconnectTimer?.Dispose();
+            _reconnectTimer = _options.TimeProvider.CreateTimer(_ => Reconnect(), null, delay, System.Threading.Timeout.InfiniteTimeSpan);
+            return true;
         }
-
-        GiveUp(sockets);
     }
 
     private void GiveUp(SocketIOSocket[] sockets)

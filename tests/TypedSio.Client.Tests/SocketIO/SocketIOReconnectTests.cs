@@ -149,6 +149,24 @@ public sealed class SocketIOReconnectTests(ITestOutputHelper output)
         Assert.False(manager.IsReconnecting);
     }
 
+    [Fact]
+    public async Task Reconnection_NoAttemptsAllowed_TransportLossGivesUpAtOnce()
+    {
+        await using var server = await SocketServer.StartAsync();
+        await using var manager = server.CreateManager(TransportMode.WebSocket, output, o => o.ReconnectionAttempts = 0);
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        manager.ReconnectFailed += (_, _) => failed.TrySetResult();
+        var socket = manager.Socket();
+        var events = new SocketEvents(socket);
+        await socket.ConnectAsync();
+
+        await server.CommandAsync("down", "DOWN");
+
+        Assert.False((await events.DisconnectedAsync()).WillReconnect);
+        await failed.Task.WaitAsync(SocketEvents.Patience);
+        Assert.False(socket.IsActive);
+    }
+
     [Theory]
     [InlineData(TransportMode.Polling)]
     [InlineData(TransportMode.WebSocket)]
