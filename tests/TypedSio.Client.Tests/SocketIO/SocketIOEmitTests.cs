@@ -115,6 +115,38 @@ public sealed class SocketIOEmitTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task EmitWithAckAsync_BeforeConnect_SentOnConnectAndAcknowledged()
+    {
+        await using var server = await SocketServer.StartAsync();
+        await using var manager = server.CreateManager(TransportMode.Polling, output);
+        var socket = manager.Socket("/custom");
+
+        var pending = socket.EmitWithAckAsync("message-with-ack", "early", new byte[] { 1 });
+        await socket.ConnectAsync();
+
+        var reply = await pending.WaitAsync(SocketEvents.Patience);
+        Assert.Equal(["early", new byte[] { 1 }], reply.ToValues());
+    }
+
+    [Fact]
+    public async Task EmitWithAckAsync_TimesOutWhileBuffered_IsNeverSent()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var server = await SocketServer.StartAsync();
+        await using var manager = server.CreateManager(TransportMode.WebSocket, output, o => o.TimeProvider = time);
+        var socket = manager.Socket();
+
+        var pending = socket.EmitWithAckAsync("message-with-ack", ["stale"], TimeSpan.FromSeconds(1), CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAsync<SocketIOAckTimeoutException>(() => pending);
+        await socket.ConnectAsync();
+        await socket.EmitAsync("message", "sentinel");
+
+        // The first event the server sees is the sentinel: the timed-out emit left the buffer with its ack.
+        Assert.Equal("""["sentinel"]""", (await server.WaitForLineAsync("EVENT / "))[3]);
+    }
+
+    [Fact]
     public async Task EmitWithAckAsync_Cancelled_ThrowsOperationCanceled()
     {
         await using var server = await SocketServer.StartAsync();
