@@ -8,6 +8,7 @@ internal sealed partial class EngineIOSession
     private TaskCompletionSource<EngineIOPacket[]>? _poll;
     private bool _posting;
     private ITimer? _closeTimer;
+    private TaskCompletionSource? _pollPendingSignal;
 
     internal enum PollStatus
     {
@@ -62,11 +63,28 @@ internal sealed partial class EngineIOSession
 
             waiter = new(TaskCreationOptions.RunContinuationsAsynchronously);
             _poll = waiter;
+            _pollPendingSignal?.TrySetResult();
+            _pollPendingSignal = null;
         }
 
         using (requestAborted.UnsafeRegister(static (state, _) => ((EngineIOSession)((object[])state!)[0]).OnPollAborted((TaskCompletionSource<EngineIOPacket[]>)((object[])state!)[1]), new object[] { this, waiter }))
         {
             return (PollStatus.Packets, await waiter.Task);
+        }
+    }
+
+    /// <summary>Completes once a GET is held open (tests use it to know a poll reached the server).</summary>
+    internal Task WhenPollPendingAsync()
+    {
+        lock (_gate)
+        {
+            if (_poll is not null)
+            {
+                return Task.CompletedTask;
+            }
+
+            _pollPendingSignal ??= new(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _pollPendingSignal.Task;
         }
     }
 
