@@ -9,7 +9,7 @@ public sealed class EngineIORequestInfo
     internal EngineIORequestInfo(HttpContext context)
     {
         Path = context.Request.Path;
-        Query = context.Request.Query;
+        Query = new QueryCollection(context.Request.Query.ToDictionary(q => q.Key, q => q.Value, StringComparer.OrdinalIgnoreCase));
         Headers = new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase));
         RemoteIpAddress = context.Connection.RemoteIpAddress;
         RemotePort = context.Connection.RemotePort;
