@@ -214,7 +214,7 @@ public sealed class PollingTests
     }
 
     [Fact]
-    public async Task CloseAsync_NoPollPending_NextPollGetsQueuedPacketsThenClose()
+    public async Task CloseAsync_NoPollPending_NextPollsGetQueuedPacketsThenNoopAndClose()
     {
         await using var server = await EngineIOTestServer.StartAsync();
         var client = new PollingClient(server);
@@ -225,7 +225,8 @@ public sealed class PollingTests
         var closing = connection.CloseAsync();
         Assert.False(await connection.SendAsync(EngineIOMessage.Text("dropped")));
 
-        Assert.Equal("4bye" + RS + "1", await client.PollAsync());
+        Assert.Equal("4bye", await client.PollAsync());
+        Assert.Equal("6" + RS + "1", await client.PollAsync());
         Assert.Equal(EngineIOCloseReason.ForcedClose, await closing.WaitAsync(EngineIOTestServer.Timeout).ContinueWith(_ => connection.Closed.Result));
     }
 

@@ -46,9 +46,14 @@ internal sealed partial class EngineIOSession
 
             if (_state == SessionState.Closing)
             {
-                EngineIOPacket[] last = [.. TakeBufferLocked(), ClosePacket];
+                // As the reference: what was queued goes first, then a poll of its own carries noop + close.
+                if (_buffer.Count > 0)
+                {
+                    return (PollStatus.Packets, TakeBufferLocked());
+                }
+
                 CloseLocked(EngineIOCloseReason.ForcedClose);
-                return (PollStatus.Packets, last);
+                return (PollStatus.Packets, [NoopPacket, ClosePacket]);
             }
 
             if (_buffer.Count > 0)
