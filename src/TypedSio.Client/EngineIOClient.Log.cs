@@ -68,6 +68,9 @@ public sealed partial class EngineIOClient
         [LoggerMessage(20, LogLevel.Warning, "closing the transport failed")]
         public static partial void CloseFailed(ILogger logger, Exception exception);
 
+        [LoggerMessage(22, LogLevel.Debug, "transport {Transport} failed while opening, trying next transport")]
+        public static partial void TryingNextTransport(ILogger logger, EngineIOTransportKind transport, Exception exception);
+
         [LoggerMessage(21, LogLevel.Error, "an event handler threw")]
         public static partial void HandlerFailed(ILogger logger, Exception exception);
     }

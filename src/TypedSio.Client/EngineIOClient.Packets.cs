@@ -25,7 +25,7 @@ public sealed partial class EngineIOClient
         {
             if (packet.Type != EngineIOPacketType.Open)
             {
-                FailHandshake(new ProtocolViolationException($"expected the 'open' packet first, got '{packet.Type}'."));
+                FailHandshake(transport, new ProtocolViolationException($"expected the 'open' packet first, got '{packet.Type}'."));
                 return;
             }
 
@@ -84,6 +84,14 @@ public sealed partial class EngineIOClient
             error = new ProtocolViolationException(detail, error);
         }
 
+        if (ReadyState == EngineIOReadyState.Opening)
+        {
+            // OpenAsync owns failures while opening: it may try the next transport.
+            _handshakeReceived.TrySetException(error!);
+            transport.Abort();
+            return;
+        }
+
         OnClose(reason, error);
     }
 
@@ -91,7 +99,7 @@ public sealed partial class EngineIOClient
     {
         if (!EngineIOHandshake.TryParse(packet.Data, out var handshake, out var problem))
         {
-            FailHandshake(new ProtocolViolationException($"an invalid handshake ({problem}): {packet.GetText()}"));
+            FailHandshake(transport, new ProtocolViolationException($"an invalid handshake ({problem}): {packet.GetText()}"));
             return;
         }
 
@@ -114,11 +122,12 @@ public sealed partial class EngineIOClient
         _handshakeReceived.TrySetResult(handshake);
     }
 
-    private void FailHandshake(Exception error)
+    // OpenAsync owns failures while opening: it reports this one, or tries the next transport.
+    private void FailHandshake(EngineIOTransport transport, Exception error)
     {
         Log.HandshakeFailed(_logger, error);
         _handshakeReceived.TrySetException(error);
-        OnClose("parse error", error);
+        transport.Abort();
     }
 
     /// <summary>Ends the session once: stops timers, loops and transports, fails what is queued, raises <see cref="Closed"/>.</summary>

@@ -25,6 +25,7 @@ public sealed partial class EngineIOClient
 
         Log.Probing(_logger);
         var holdsWriteLock = false;
+        var pollingPaused = false;
         try
         {
             using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _options.TimeProvider);
@@ -48,6 +49,7 @@ public sealed partial class EngineIOClient
             }
 
             await polling.PauseAsync();
+            pollingPaused = true;
             if (ReadyState != EngineIOReadyState.Open)
             {
                 probe.Abort();
@@ -74,7 +76,14 @@ public sealed partial class EngineIOClient
                 _probe = null;
             }
 
-            Raise(UpgradeFailed, ConnectFailures.Map(exception, _context) ?? exception);
+            var error = ConnectFailures.Map(exception, _context) ?? exception;
+            Raise(UpgradeFailed, error);
+            if (pollingPaused)
+            {
+                // Polling has stopped and the WebSocket failed at the last step: no transport is left to carry the session.
+                OnClose("transport error", error);
+            }
+
             return;
         }
         catch (OperationCanceledException)

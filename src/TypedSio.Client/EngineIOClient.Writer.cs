@@ -105,9 +105,10 @@ public sealed partial class EngineIOClient
                 batch.Clear();
             }
         }
-        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        catch (Exception) when (_abort.IsCancellationRequested)
         {
-            // The reason the session closed is what the sender needs to know, e.g. the server forgot the session.
+            // Closed under the writer (whatever the aborted transport threw): the reason the session closed is what the
+            // sender needs to know, e.g. that the server forgot the session.
             FailBatch(batch, ClosedBeforeSent());
         }
         catch (Exception exception)

@@ -22,7 +22,7 @@ public sealed partial class EngineIOClient : IAsyncDisposable, IEngineIOTranspor
     private readonly TransportContext _context;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
-    private readonly TaskCompletionSource<EngineIOHandshake> _handshakeReceived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource<EngineIOHandshake> _handshakeReceived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Channel<Outgoing> _outgoing = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly SemaphoreSlim _sendSlots;
@@ -93,7 +93,9 @@ public sealed partial class EngineIOClient : IAsyncDisposable, IEngineIOTranspor
     /// Opens the session. Completes once the handshake is received; throws a <see cref="ConnectErrorException"/>
     /// subtype when the server cannot be reached, refuses (codes 0–5), breaks the protocol, or does not answer within
     /// <see cref="EngineIOClientOptions.ConnectTimeout"/>; or <see cref="OperationCanceledException"/> when
-    /// <paramref name="cancellationToken"/> is cancelled. A failed client stays closed; create a new one to retry.
+    /// <paramref name="cancellationToken"/> is cancelled. With <see cref="EngineIOClientOptions.TryAllTransports"/>, a
+    /// transport that fails is followed by the next one, within the same timeout, and the last failure is thrown. A failed
+    /// client stays closed; create a new one to retry.
     /// </summary>
     /// <param name="cancellationToken">Cancels the attempt.</param>
     /// <returns>A task that completes when the session is open.</returns>
@@ -111,36 +113,51 @@ public sealed partial class EngineIOClient : IAsyncDisposable, IEngineIOTranspor
 
         using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _options.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var kind = _options.Transports[0];
-        var transport = CreateTransport(kind);
-        lock (_gate)
+        EngineIOTransportKind kind;
+        for (var attempt = 0; ; attempt++)
         {
-            _transport = transport;
-        }
-
-        Log.Connecting(_logger, _context.BuildUri(kind, null));
-        Log.SettingTransport(_logger, kind);
-        try
-        {
-            await transport.OpenAsync(linked.Token);
-            await _handshakeReceived.Task.WaitAsync(linked.Token);
-        }
-        catch (Exception exception)
-        {
-            // OnClose completes the handshake with the cause before it stops the transport, so that cause wins over
-            // the cancellation it triggers.
-            var error = cancellationToken.IsCancellationRequested ? exception
-                : timeout.IsCancellationRequested ? new ConnectTimeoutException(_options.ConnectTimeout, exception)
-                : _handshakeReceived.Task.IsFaulted ? _handshakeReceived.Task.Exception!.InnerException!
-                : ConnectFailures.Map(exception, _context) ?? exception;
-            Log.OpenFailed(_logger, error);
-            OnClose("transport error", error);
-            if (ReferenceEquals(error, exception))
+            kind = _options.Transports[attempt];
+            var transport = CreateTransport(kind);
+            TaskCompletionSource<EngineIOHandshake> handshakeReceived;
+            lock (_gate)
             {
-                ExceptionDispatchInfo.Throw(exception);
+                _transport = transport;
+                handshakeReceived = _handshakeReceived = attempt == 0 ? _handshakeReceived : new(TaskCreationOptions.RunContinuationsAsynchronously);
             }
 
-            throw error;
+            Log.Connecting(_logger, _context.BuildUri(kind, null));
+            Log.SettingTransport(_logger, kind);
+            try
+            {
+                await transport.OpenAsync(linked.Token);
+                await handshakeReceived.Task.WaitAsync(linked.Token);
+                break;
+            }
+            catch (Exception exception)
+            {
+                // A transport that fails while opening completes the handshake with the cause and stops, so that cause
+                // wins over the cancellation its stopping triggers.
+                var error = cancellationToken.IsCancellationRequested ? exception
+                    : timeout.IsCancellationRequested ? new ConnectTimeoutException(_options.ConnectTimeout, exception)
+                    : handshakeReceived.Task.IsFaulted ? handshakeReceived.Task.Exception!.InnerException!
+                    : ConnectFailures.Map(exception, _context) ?? exception;
+                transport.Abort();
+                if (_options.TryAllTransports && attempt + 1 < _options.Transports.Count && error is ConnectErrorException
+                    && error is not ConnectTimeoutException && ReadyState == EngineIOReadyState.Opening)
+                {
+                    Log.TryingNextTransport(_logger, kind, error);
+                    continue;
+                }
+
+                Log.OpenFailed(_logger, error);
+                OnClose("transport error", error);
+                if (ReferenceEquals(error, exception))
+                {
+                    ExceptionDispatchInfo.Throw(exception);
+                }
+
+                throw error;
+            }
         }
 
         var handshake = _handshakeReceived.Task.Result;

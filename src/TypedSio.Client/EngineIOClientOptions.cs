@@ -19,9 +19,15 @@ public sealed class EngineIOClientOptions
 {
     /// <summary>Creates options for a server.</summary>
     /// <param name="uri">The server's address: <c>http</c>, <c>https</c>, <c>ws</c> or <c>wss</c>, e.g. <c>http://localhost:3000</c>.</param>
+    /// <exception cref="ArgumentException">The address is relative or has another scheme.</exception>
     public EngineIOClientOptions(Uri uri)
     {
         ArgumentNullException.ThrowIfNull(uri);
+        if (!uri.IsAbsoluteUri || uri.Scheme is not ("http" or "https" or "ws" or "wss"))
+        {
+            throw new ArgumentException($"The server address must be an absolute http, https, ws or wss URI, not '{uri}'.", nameof(uri));
+        }
+
         Uri = uri;
     }
 
@@ -36,6 +42,12 @@ public sealed class EngineIOClientOptions
     /// polling, then WebSocket. Only WebSocket: connect with a WebSocket directly. Only polling: never upgrade.
     /// </summary>
     public IList<EngineIOTransportKind> Transports { get; } = [EngineIOTransportKind.Polling, EngineIOTransportKind.WebSocket];
+
+    /// <summary>
+    /// Whether a failure to open with one transport moves on to the next in <see cref="Transports"/> (e.g. a WebSocket
+    /// blocked by a proxy, then polling) instead of failing. Default false, as in the reference client.
+    /// </summary>
+    public bool TryAllTransports { get; set; }
 
     /// <summary>Whether to upgrade from polling to WebSocket when the server offers it. Default true.</summary>
     public bool Upgrade { get; set; } = true;

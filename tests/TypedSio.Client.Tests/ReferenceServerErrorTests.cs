@@ -36,6 +36,38 @@ public sealed class ReferenceServerErrorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task OpenAsync_TryAllTransportsAndWebSocketRefused_FallsBackToPolling()
+    {
+        await using var server = await ReferenceServer.StartAsync(new() { ["transports"] = new[] { "polling" } });
+        var options = Options(server, EngineIOTransportKind.WebSocket);
+        options.Transports.Add(EngineIOTransportKind.Polling);
+        options.TryAllTransports = true;
+        await using var client = new EngineIOClient(options);
+        var events = new ClientEvents(client);
+
+        await client.OpenAsync();
+        await client.SendAsync("via the fallback");
+
+        Assert.Equal(EngineIOTransportKind.Polling, client.Transport);
+        Assert.Equal("via the fallback", (await events.NextMessageAsync()).Text);
+    }
+
+    [Fact]
+    public async Task OpenAsync_TryAllTransportsAndAllRefused_ThrowsTheLastError()
+    {
+        await using var server = await ReferenceServer.StartAsync(new() { ["refuse"] = "closed today" });
+        var options = Options(server, EngineIOTransportKind.WebSocket);
+        options.Transports.Add(EngineIOTransportKind.Polling);
+        options.TryAllTransports = true;
+        await using var client = new EngineIOClient(options);
+
+        var error = await Assert.ThrowsAsync<EngineIOForbiddenException>(() => client.OpenAsync());
+
+        Assert.Equal("closed today", error.ServerMessage);
+        Assert.Equal(EngineIOReadyState.Closed, client.ReadyState);
+    }
+
+    [Fact]
     public async Task SendAsync_AfterServerRestart_ThrowsSessionIdUnknownAndCloses()
     {
         await using var server = await ReferenceServer.StartAsync();
@@ -158,6 +190,23 @@ public sealed class ReferenceServerErrorTests(ITestOutputHelper output)
         Assert.Equal(port, error.Port);
         Assert.NotNull(error.InnerException);
         Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(EngineIOTransportKind.Polling)]
+    [InlineData(EngineIOTransportKind.WebSocket)]
+    public async Task OpenAsync_HostDoesNotResolve_ThrowsServerUnreachable(EngineIOTransportKind transport)
+    {
+        // .invalid is reserved (RFC 2606): it never resolves.
+        var options = new EngineIOClientOptions(new Uri("http://typedsio-test.invalid:3000")) { LoggerFactory = new TestOutputLoggerFactory(output) };
+        options.Transports.Clear();
+        options.Transports.Add(transport);
+        await using var client = new EngineIOClient(options);
+
+        var error = await Assert.ThrowsAsync<ServerUnreachableException>(() => client.OpenAsync());
+
+        Assert.Equal("typedsio-test.invalid", error.Host);
+        Assert.Equal(3000, error.Port);
     }
 
     private EngineIOClientOptions Options(ReferenceServer server, EngineIOTransportKind transport)

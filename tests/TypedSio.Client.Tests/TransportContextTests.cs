@@ -28,6 +28,14 @@ public sealed class TransportContextTests
         Assert.Equal("http://h/engine.io?EIO=3&transport=polling&b64=1&sid=a%2Fb", context.BuildUri(EngineIOTransportKind.Polling, "a/b").AbsoluteUri);
     }
 
+    [Theory]
+    [InlineData("ftp://example.com")]
+    [InlineData("/relative")]
+    public void Options_NotAnHttpOrWebSocketAddress_Throws(string address)
+    {
+        Assert.Throws<ArgumentException>(() => new EngineIOClientOptions(new Uri(address, UriKind.RelativeOrAbsolute)));
+    }
+
     [Fact]
     public void BuildUri_Timestamps_DifferPerRequest()
     {
