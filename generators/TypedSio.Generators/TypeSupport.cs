@@ -88,6 +88,10 @@ internal static class Naming
             {
                 builder.Append("_Nullable");
             }
+            else if (c == '[')
+            {
+                builder.Append("_Array");
+            }
             else if (builder.Length > 0 && builder[builder.Length - 1] != '_')
             {
                 builder.Append('_');

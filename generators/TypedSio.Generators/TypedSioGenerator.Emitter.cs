@@ -52,15 +52,22 @@ public sealed partial class TypedSioGenerator
             return writer;
         }
 
-        private static string JsonClass(ContractModel contract) => contract.Identifier + "_Json";
+        private static string JsonClass(ContractModel contract) => "global::" + GeneratedNamespace + "." + contract.Identifier + "_Json";
 
-        private static string JsonMember(TypeModel type) => Naming.Identifier(type.TypeArgumentName);
+        private static string JsonClassName(ContractModel contract) => contract.Identifier + "_Json";
+
+        // Capitalized, so keyword type names such as string and bool make valid identifiers.
+        private static string JsonMember(TypeModel type)
+        {
+            var name = Naming.Identifier(type.TypeArgumentName);
+            return char.ToUpperInvariant(name[0]) + name.Substring(1);
+        }
 
         private static void EmitJson(SourceWriter writer, ContractModel contract)
         {
             writer.WriteLine($"/// <summary>Serializer metadata for <c>{EscapeXml(contract.Name)}</c>, fetched once.</summary>");
             writer.WriteLine(GeneratedCode);
-            writer.OpenBlock($"internal static class {JsonClass(contract)}");
+            writer.OpenBlock($"internal static class {JsonClassName(contract)}");
             var first = true;
             foreach (var type in contract.JsonTypes)
             {

@@ -80,7 +80,6 @@ public sealed partial class TypedSioGenerator
     private static bool IsUserInterface(INamedTypeSymbol type)
     {
         var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
-        return !(ns == "System" || ns.StartsWith("System.", System.StringComparison.Ordinal)
-            || ns == "TypedSio" || ns.StartsWith("TypedSio.", System.StringComparison.Ordinal));
+        return !(ns == "System" || ns.StartsWith("System.", System.StringComparison.Ordinal) || type.ContainingAssembly?.Name == "TypedSio");
     }
 }
