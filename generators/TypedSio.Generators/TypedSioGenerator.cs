@@ -94,7 +94,7 @@ public sealed partial class TypedSioGenerator : IIncrementalGenerator
 
     private static bool IsContractInvocation(SyntaxNode node) =>
         node is InvocationExpressionSyntax { Expression: var expression }
-        && GetName(expression) is GenericNameSyntax { Identifier.ValueText: "CreateProxy" or "Register" or "Bind" or "CreateBroadcastProxy" };
+        && GetName(expression) is { Identifier.ValueText: "CreateProxy" or "Register" or "Bind" or "CreateBroadcastProxy" };
 
     private static SimpleNameSyntax? GetName(ExpressionSyntax expression) => expression switch
     {
