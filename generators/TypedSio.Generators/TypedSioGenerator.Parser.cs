@@ -102,12 +102,14 @@ public sealed partial class TypedSioGenerator
         private MethodModel? ParseMethod(IMethodSymbol method, string contractName, int policy)
         {
             var location = LocationOf(method);
-            var valid = true;
             if (method.IsGenericMethod)
             {
+                // Its parameters mention the method's type parameters: one diagnostic says it all.
                 Report(DiagnosticDescriptors.GenericMethod, location, method.Name, contractName);
-                valid = false;
+                return null;
             }
+
+            var valid = true;
 
             var returnKind = GetReturnKind(method.ReturnType);
             TypeModel? result = null;
