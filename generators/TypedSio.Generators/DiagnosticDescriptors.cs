@@ -46,7 +46,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NoJsonContextInAotMode = Create(
         "TSIO008", "Contract has no JSON serializer context in AOT mode",
         "Contract '{0}' uses '{1}', but no JsonSerializerContext provides its metadata; add [SocketContractSerializer(typeof(YourJsonContext))]",
-        "With PublishAot or IsAotCompatible set, reflection-based serialization is unavailable: name a source-generated context on the contract or the hub.",
+        "With PublishAot, PublishTrimmed, IsAotCompatible or IsTrimmable set, reflection-based serialization is unavailable: name a source-generated context on the contract or the hub.",
         DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor BroadcastAckWithoutTimeout = Create(

@@ -61,13 +61,13 @@ internal sealed record MethodModel(
 /// <summary>A contract interface, closed over its type arguments, with event names resolved.</summary>
 /// <param name="Name">Fully qualified name.</param>
 /// <param name="Identifier">A C# identifier derived from the name, unique per closed contract.</param>
-/// <param name="SerializerOptions">Expression for the serializer options of non-builtin types.</param>
+/// <param name="SerializerContext">The JsonSerializerContext for non-builtin types, or null for reflection-based defaults.</param>
 /// <param name="Methods">Methods in declaration order (base interfaces after the interface itself).</param>
 /// <param name="JsonTypes">The non-builtin types its parameters and results need, ordinal order.</param>
 internal sealed record ContractModel(
     string Name,
     string Identifier,
-    string SerializerOptions,
+    string? SerializerContext,
     EquatableArray<MethodModel> Methods,
     EquatableArray<TypeModel> JsonTypes);
 

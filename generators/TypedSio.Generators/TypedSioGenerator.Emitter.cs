@@ -80,7 +80,9 @@ public sealed partial class TypedSioGenerator
                 var info = $"global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<{type.TypeArgumentName}>";
                 var source = type.IsBuiltin
                     ? $"{Hubs}SocketIOJson.GetBuiltinTypeInfo<{type.TypeArgumentName}>()"
-                    : $"{Hubs}SocketIOJson.GetTypeInfo<{type.TypeArgumentName}>({contract.SerializerOptions})";
+                    : contract.SerializerContext is null
+                        ? $"{Hubs}SocketIOJson.GetDefaultTypeInfo<{type.TypeArgumentName}>()"
+                        : $"{Hubs}SocketIOJson.GetTypeInfo<{type.TypeArgumentName}>({contract.SerializerContext}.Default.Options)";
                 writer.WriteLine($"private static {info}? _{JsonMember(type)};");
                 writer.WriteLine($"public static {info} {JsonMember(type)} => _{JsonMember(type)} ??= {source};");
             }

@@ -92,11 +92,8 @@ public sealed partial class TypedSioGenerator
                 .OrderBy(t => t.TypeArgumentName, System.StringComparer.Ordinal)
                 .ToList();
             FindMetadataGaps(contractName, context, jsonTypes);
-            var options = context is null
-                ? DefaultOptions
-                : Display(context) + ".Default.Options";
             return new ContractModel(
-                contractName, Naming.Identifier(contractName), options, methods.ToEquatableArray(), jsonTypes.ToEquatableArray());
+                contractName, Naming.Identifier(contractName), context is null ? null : Display(context), methods.ToEquatableArray(), jsonTypes.ToEquatableArray());
         }
 
         private MethodModel? ParseMethod(IMethodSymbol method, string contractName, int policy)

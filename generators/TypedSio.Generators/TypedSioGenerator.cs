@@ -23,6 +23,15 @@ public sealed partial class TypedSioGenerator : IIncrementalGenerator
         /// <summary>Contract requests from invocations.</summary>
         public const string Invocations = nameof(Invocations);
 
+        /// <summary>Contract requests from <c>[assembly: SocketProxy]</c>.</summary>
+        public const string ProxyAttributes = nameof(ProxyAttributes);
+
+        /// <summary>Contract requests from <c>[assembly: SocketReceiver]</c>.</summary>
+        public const string ReceiverAttributes = nameof(ReceiverAttributes);
+
+        /// <summary>Every contract request of the compilation.</summary>
+        public const string Requests = nameof(Requests);
+
         /// <summary>Hub models.</summary>
         public const string Hubs = nameof(Hubs);
 
@@ -45,6 +54,26 @@ public sealed partial class TypedSioGenerator : IIncrementalGenerator
             .Select(static (request, _) => request!)
             .WithTrackingName(TrackingNames.Invocations);
 
+        var proxyAttributes = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                "TypedSio.Hubs.SocketProxyAttribute",
+                static (node, _) => node is CompilationUnitSyntax,
+                static (ctx, ct) => ParseAssemblyAttributes(ctx, ContractRoles.Proxy | ContractRoles.BroadcastProxy, ct))
+            .WithTrackingName(TrackingNames.ProxyAttributes);
+
+        var receiverAttributes = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                "TypedSio.Hubs.SocketReceiverAttribute",
+                static (node, _) => node is CompilationUnitSyntax,
+                static (ctx, ct) => ParseAssemblyAttributes(ctx, ContractRoles.Binder, ct))
+            .WithTrackingName(TrackingNames.ReceiverAttributes);
+
+        var requests = invocations.Collect()
+            .Combine(proxyAttributes.SelectMany(static (r, _) => r).Collect())
+            .Combine(receiverAttributes.SelectMany(static (r, _) => r).Collect())
+            .Select(static (input, _) => input.Left.Left.Concat(input.Left.Right).Concat(input.Right).ToEquatableArray())
+            .WithTrackingName(TrackingNames.Requests);
+
         var hubs = context.SyntaxProvider
             .CreateSyntaxProvider(static (node, _) => IsHubCandidate(node), static (ctx, ct) => ParseHub(ctx, ct))
             .Where(static hub => hub is not null)
@@ -55,7 +84,7 @@ public sealed partial class TypedSioGenerator : IIncrementalGenerator
             .Select(static (options, _) => IsAotMode(options.GlobalOptions))
             .WithTrackingName(TrackingNames.AotMode);
 
-        var collectedInvocations = invocations.Collect();
+        var collectedInvocations = requests;
         var collectedHubs = hubs.Collect();
 
         var contracts = collectedInvocations
@@ -150,8 +179,29 @@ public sealed partial class TypedSioGenerator : IIncrementalGenerator
         return new Parser(location).ParseRequest(method.TypeArguments[0], roles, fallbackContext: null, cancellationToken);
     }
 
+    private static EquatableArray<ContractRequest> ParseAssemblyAttributes(
+        GeneratorAttributeSyntaxContext context, ContractRoles roles, CancellationToken cancellationToken)
+    {
+        var requests = new List<ContractRequest>();
+        foreach (var attribute in context.Attributes)
+        {
+            if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not ITypeSymbol contract
+                || contract is ITypeParameterSymbol)
+            {
+                continue;
+            }
+
+            var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+            var location = syntax?.ArgumentList?.Arguments.FirstOrDefault()?.GetLocation() ?? syntax?.GetLocation() ?? Location.None;
+            requests.Add(new Parser(location).ParseRequest(contract, roles, fallbackContext: null, cancellationToken));
+        }
+
+        return requests.ToEquatableArray();
+    }
+
     private static bool IsAotMode(AnalyzerConfigOptions options) =>
-        IsTrue(options, "build_property.PublishAot") || IsTrue(options, "build_property.IsAotCompatible");
+        IsTrue(options, "build_property.PublishAot") || IsTrue(options, "build_property.IsAotCompatible")
+        || IsTrue(options, "build_property.PublishTrimmed") || IsTrue(options, "build_property.IsTrimmable");
 
     private static bool IsTrue(AnalyzerConfigOptions options, string key) =>
         options.TryGetValue(key, out var value) && string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
@@ -159,7 +209,7 @@ public sealed partial class TypedSioGenerator : IIncrementalGenerator
     private static IEnumerable<HubModel> DistinctHubs(ImmutableArray<HubModel> hubs) =>
         hubs.Where(h => h.CanEmit).GroupBy(h => h.FullName, StringComparer.Ordinal).Select(g => g.First());
 
-    private static EquatableArray<ContractUnit> MergeContracts(ImmutableArray<ContractRequest> invocations, ImmutableArray<HubModel> hubs)
+    private static EquatableArray<ContractUnit> MergeContracts(EquatableArray<ContractRequest> invocations, ImmutableArray<HubModel> hubs)
     {
         var requests = invocations.Concat(hubs.Select(h => h.Client))
             .Concat(hubs.SelectMany(h => h.ServerContracts.Select(c => new ContractRequest(c, ContractRoles.None, default, default))));
@@ -174,7 +224,7 @@ public sealed partial class TypedSioGenerator : IIncrementalGenerator
             if (units.TryGetValue(contract.Identifier, out var existing))
             {
                 // A contract without its own serializer context may get one from a hub: prefer the named context.
-                var preferred = existing.Contract.SerializerOptions.StartsWith(DefaultOptions, StringComparison.Ordinal) ? contract : existing.Contract;
+                var preferred = existing.Contract.SerializerContext is null ? contract : existing.Contract;
                 units[contract.Identifier] = new ContractUnit(preferred, existing.Roles | request.Roles);
             }
             else
@@ -187,7 +237,7 @@ public sealed partial class TypedSioGenerator : IIncrementalGenerator
     }
 
     private static EquatableArray<DiagnosticInfo> MergeDiagnostics(
-        ImmutableArray<ContractRequest> invocations, ImmutableArray<HubModel> hubs, bool aotMode)
+        EquatableArray<ContractRequest> invocations, ImmutableArray<HubModel> hubs, bool aotMode)
     {
         var diagnostics = invocations.SelectMany(r => r.Diagnostics).Concat(hubs.SelectMany(h => h.Diagnostics));
         var gaps = invocations.SelectMany(r => r.MetadataGaps).Concat(hubs.SelectMany(h => h.MetadataGaps))
@@ -199,8 +249,6 @@ public sealed partial class TypedSioGenerator : IIncrementalGenerator
                 : new DiagnosticInfo(DiagnosticDescriptors.MissingJsonMetadata.Id, g.Location, new[] { g.ContractName, g.TypeName, g.ContextName }.ToEquatableArray()));
         return diagnostics.Concat(gaps).Distinct().ToEquatableArray();
     }
-
-    internal const string DefaultOptions = "global::System.Text.Json.JsonSerializerOptions.Default";
 
     internal sealed record ContractUnit(ContractModel Contract, ContractRoles Roles);
 }

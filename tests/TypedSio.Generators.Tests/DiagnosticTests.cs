@@ -219,6 +219,14 @@ public sealed class DiagnosticTests
         Markup.AssertDiagnostics(markup, output.Diagnostics);
     }
 
+    [Fact]
+    public void AssemblyAttribute_InvalidContract_ReportsAtTheTypeofArgument()
+    {
+        Verify("""
+            [assembly: SocketProxy({|TSIO001:typeof(string)|})]
+            """);
+    }
+
     [Theory]
     [InlineData("public interface I { Task M(Missing x); } public static class U { static void R(ISocketIOEmitter e) => e.CreateProxy<I>(); }")]
     [InlineData("public static class U { static void R(ISocketIOEmitter e) => e.CreateProxy<Missing>(); }")]

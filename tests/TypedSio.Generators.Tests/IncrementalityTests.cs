@@ -11,6 +11,7 @@ public sealed class IncrementalityTests
     private static readonly string[] TrackedSteps =
     [
         TypedSioGenerator.TrackingNames.Invocations,
+        TypedSioGenerator.TrackingNames.Requests,
         TypedSioGenerator.TrackingNames.Hubs,
         TypedSioGenerator.TrackingNames.Contracts,
         TypedSioGenerator.TrackingNames.Diagnostics,

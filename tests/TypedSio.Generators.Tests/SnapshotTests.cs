@@ -138,6 +138,30 @@ public sealed class SnapshotTests
             output.Source("Chat_IChatServer.g.cs"));
     }
 
+    [Fact]
+    public void AssemblyAttributes_ContractsWithoutCallSites_RegisterProxyAndBinder()
+    {
+        const string source = """
+            using System.Threading.Tasks;
+            using TypedSio.Hubs;
+
+            [assembly: SocketProxy(typeof(Api.IOutbound))]
+            [assembly: SocketReceiver(typeof(Api.IInbound<int>))]
+
+            namespace Api;
+
+            public interface IOutbound { Task Send(string text); }
+
+            public interface IInbound<T> { Task<T> Receive(T value); }
+            """;
+
+        var output = GeneratorHarness.Run([source]);
+
+        AssertClean(output);
+        Assert.Contains("Api_IOutbound_BroadcastProxy", output.Source("Api_IOutbound.g.cs"), StringComparison.Ordinal);
+        Snapshot.Match("AttributeRegistration", output.Source("TypedSioContractRegistration.g.cs"));
+    }
+
     private static void AssertClean(GeneratorOutput output)
     {
         Assert.Empty(output.Diagnostics);

@@ -1,5 +1,8 @@
+using TypedSio.Hubs;
 using TypedSio.Hubs.Tests.Chat;
 using TypedSio.SocketIO;
+
+[assembly: SocketProxy(typeof(IRpc<int, string>))]
 
 namespace TypedSio.Hubs.Tests;
 
@@ -117,6 +120,16 @@ public sealed class ClientProxyTests
         registry.Register<IChatClient>(new Receiver()).Dispose();
 
         Assert.Empty(registry.Handlers);
+    }
+
+    [Fact]
+    public async Task CreateProxy_ThroughTypeParameterWithAssemblyAttribute_UsesTheGeneratedProxy()
+    {
+        var rpc = CreateOpen<IRpc<int, string>>(_emitter);
+        _emitter.Replies.Enqueue(Wire.Ack("""["forty-two"]"""));
+
+        Assert.Equal("forty-two", await rpc.CallRemote(42));
+        Assert.Equal("""2["call_remote",42]""", _emitter.Sent[0].ToString());
     }
 
     [Fact]

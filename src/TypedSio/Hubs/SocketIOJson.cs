@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -35,6 +36,28 @@ public static class SocketIOJson
     }
 
     /// <summary>
+    /// The metadata of a type for contracts that name no <see cref="JsonSerializerContext"/>: reflection-based, with
+    /// web defaults (camelCase properties) and binary values as attachments. The generator reports TSIO008 where
+    /// this cannot work (AOT and trimmed builds); there reflection is disabled and this throws instead.
+    /// </summary>
+    /// <typeparam name="T">The type.</typeparam>
+    /// <returns>The metadata.</returns>
+    /// <exception cref="InvalidOperationException">Reflection-based serialization is disabled.</exception>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Reached only for contracts without a JsonSerializerContext; TSIO008 flags them in trimmed and AOT builds, and the method throws when reflection is disabled.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "As above: TSIO008 flags the contract at build time.")]
+    public static JsonTypeInfo<T> GetDefaultTypeInfo<T>()
+    {
+        if (!JsonSerializer.IsReflectionEnabledByDefault)
+        {
+            throw new InvalidOperationException(
+                $"No JSON metadata for {typeof(T)}: reflection-based serialization is disabled, so name a JsonSerializerContext " +
+                "that lists the type with [SocketContractSerializer] on the contract or the hub.");
+        }
+
+        return (JsonTypeInfo<T>)ReflectionOptions.Instance.GetTypeInfo(typeof(T));
+    }
+
+    /// <summary>
     /// The metadata of a plain value type TypedSio handles itself: strings, booleans, characters, numbers, dates,
     /// <see cref="JsonElement"/>, and binary (<c>byte[]</c>, <see cref="ReadOnlyMemory{T}"/> of bytes, read from
     /// attachments), each also as nullable.
@@ -45,6 +68,24 @@ public static class SocketIOJson
     public static JsonTypeInfo<T> GetBuiltinTypeInfo<T>() =>
         SocketIOBuiltinJsonContext.Default.GetTypeInfo(typeof(T)) as JsonTypeInfo<T>
         ?? throw new InvalidOperationException($"{typeof(T)} is not a plain value type; its metadata must come from a JsonSerializerContext.");
+}
+
+[RequiresUnreferencedCode("Reflection-based JSON metadata.")]
+[RequiresDynamicCode("Reflection-based JSON metadata.")]
+file static class ReflectionOptions
+{
+    public static readonly JsonSerializerOptions Instance = Create();
+
+    private static JsonSerializerOptions Create()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            Converters = { new SocketIOBinaryConverter(), new SocketIOBinaryMemoryConverter() },
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+        };
+        options.MakeReadOnly();
+        return options;
+    }
 }
 
 [JsonSourceGenerationOptions(Converters = [typeof(SocketIOBinaryConverter), typeof(SocketIOBinaryMemoryConverter)])]
