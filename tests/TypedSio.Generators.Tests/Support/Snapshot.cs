@@ -35,6 +35,13 @@ internal static class Snapshot
             Assert.Fail($"No snapshot {expectedPath}; wrote {receivedPath}. Run with TYPEDSIO_ACCEPT=1 to accept it.");
         }
 
+        var (line, e, a) = FirstDifference(expected, actual)!.Value;
+        Assert.Fail($"Snapshot {name} differs at line {line}.\nexpected: {e}\nactual:   {a}\nWrote {receivedPath}; TYPEDSIO_ACCEPT=1 accepts it.");
+    }
+
+    /// <summary>The first line (1-based) where two texts differ, with both lines; null when they are equal.</summary>
+    public static (int Line, string Expected, string Actual)? FirstDifference(string expected, string actual)
+    {
         var expectedLines = expected.Split('\n');
         var actualLines = actual.Split('\n');
         for (var i = 0; i < Math.Max(expectedLines.Length, actualLines.Length); i++)
@@ -43,9 +50,11 @@ internal static class Snapshot
             var a = i < actualLines.Length ? actualLines[i] : "<end of file>";
             if (e != a)
             {
-                Assert.Fail($"Snapshot {name} differs at line {i + 1}.\nexpected: {e}\nactual:   {a}\nWrote {receivedPath}; TYPEDSIO_ACCEPT=1 accepts it.");
+                return (i + 1, e, a);
             }
         }
+
+        return null;
     }
 
     // The caller's path is where the test sources live, also when tests run from bin/.
