@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -43,16 +44,42 @@ public sealed class BroadcastAckAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var target = invocation.Instance switch
-        {
-            IPropertyReferenceOperation property => (ISymbol)property.Property,
-            IInvocationOperation call => call.TargetMethod,
-            _ => null,
-        };
-        if (target is not null && HasMarker(target.OriginalDefinition, marker))
+        if (IsBroadcastTarget(invocation.Instance, invocation, marker))
         {
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.BroadcastAckWithoutTimeout, invocation.Syntax.GetLocation(), method.Name));
+        }
+    }
+
+    // A local counts when its declaration initializes it from a broadcast target: var everyone = Clients.All.
+    private static bool IsBroadcastTarget(IOperation? instance, IOperation site, INamedTypeSymbol marker)
+    {
+        switch (instance)
+        {
+            case IConversionOperation conversion:
+                return IsBroadcastTarget(conversion.Operand, site, marker);
+            case IPropertyReferenceOperation property:
+                return HasMarker(property.Property.OriginalDefinition, marker);
+            case IInvocationOperation call:
+                return HasMarker(call.TargetMethod.OriginalDefinition, marker);
+            case ILocalReferenceOperation local:
+                var root = site;
+                while (root.Parent is not null)
+                {
+                    root = root.Parent;
+                }
+
+                foreach (var declarator in root.Descendants().OfType<IVariableDeclaratorOperation>())
+                {
+                    if (SymbolEqualityComparer.Default.Equals(declarator.Symbol, local.Local))
+                    {
+                        return declarator.Initializer?.Value is { } value && value != instance && IsBroadcastTarget(value, site, marker);
+                    }
+                }
+
+                return false;
+            default:
+                return false;
         }
     }
 

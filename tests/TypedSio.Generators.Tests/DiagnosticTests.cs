@@ -148,6 +148,10 @@ public sealed class DiagnosticTests
                     await Clients.Caller.Confirm("fine: one recipient");
                     await Clients.Room(room).Notify("fine: no ack");
                     await Clients.All.InvokeWithAcksAsync(c => c.Confirm("fine: with a timeout"), TimeSpan.FromSeconds(1));
+                    var everyone = Clients.Others;
+                    await {|TSIO009:everyone.Confirm("q")|};
+                    var one = Clients.Caller;
+                    await one.Confirm("fine: one recipient");
                 }
             }
             """);
