@@ -110,6 +110,18 @@ public sealed class HubDispatchTests
         Assert.True(await _hub.Clients.Caller.Confirm("sure?"));
     }
 
+    [Fact]
+    public async Task RegisterHub_Registry_RoutesEveryEventToTheDispatcher()
+    {
+        var registry = new FakeRegistry();
+        using var subscriptions = registry.RegisterHub(_hub);
+
+        var reply = await registry.DeliverAsync("""21["join","lobby"]""");
+
+        Assert.Equal(_hub.EventNames.Order(StringComparer.Ordinal), registry.Handlers.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("""[{"accepted":true,"members":3}]""", reply!.PayloadText);
+    }
+
     private ValueTask<SocketIOPacket?> DispatchAsync(string frame, CancellationToken cancellationToken = default)
     {
         var packet = Wire.Decode(frame);

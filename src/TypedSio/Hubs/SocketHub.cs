@@ -19,6 +19,32 @@ public interface ISocketHubDispatcher
     ValueTask<SocketIOPacket?> DispatchAsync(string eventName, SocketIOArguments arguments, CancellationToken cancellationToken);
 }
 
+/// <summary>Connects a hub's dispatcher to a socket's event registry.</summary>
+public static class SocketHubExtensions
+{
+    /// <summary>
+    /// Registers one handler per event the hub handles, each forwarding to <see cref="ISocketHubDispatcher.DispatchAsync"/>.
+    /// The server calls it once per socket, after attaching the hub (see <see cref="SocketHub{TClient}.Attach"/>).
+    /// </summary>
+    /// <param name="registry">The socket's event registry.</param>
+    /// <param name="hub">The hub.</param>
+    /// <returns>The subscriptions; disposing them removes every handler.</returns>
+    public static IDisposable RegisterHub(this ISocketIOEventRegistry registry, ISocketHubDispatcher hub)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(hub);
+        var names = hub.EventNames;
+        var subscriptions = new IDisposable[names.Count];
+        for (var i = 0; i < subscriptions.Length; i++)
+        {
+            var name = names[i];
+            subscriptions[i] = registry.On(name, (arguments, cancellationToken) => hub.DispatchAsync(name, arguments, cancellationToken));
+        }
+
+        return new SocketIOSubscriptions(subscriptions);
+    }
+}
+
 /// <summary>The emitters a hub reaches its clients through; the server implements it for the socket being served.</summary>
 public interface ISocketHubTargets
 {
