@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Builder;
+
+namespace TypedSio.Server.EngineIO;
+
+/// <summary>Configures the endpoint <c>MapEngineIO</c> added, and gives access to its <see cref="EngineIOServer"/>.</summary>
+public sealed class EngineIOEndpointConventionBuilder : IEndpointConventionBuilder
+{
+    private readonly IEndpointConventionBuilder _inner;
+
+    internal EngineIOEndpointConventionBuilder(IEndpointConventionBuilder inner, EngineIOServer server)
+    {
+        _inner = inner;
+        Server = server;
+    }
+
+    /// <summary>The server handling the endpoint.</summary>
+    public EngineIOServer Server { get; }
+
+    /// <inheritdoc />
+    public void Add(Action<EndpointBuilder> convention) => _inner.Add(convention);
+
+    /// <inheritdoc />
+    public void Finally(Action<EndpointBuilder> finallyConvention) => _inner.Finally(finallyConvention);
+}

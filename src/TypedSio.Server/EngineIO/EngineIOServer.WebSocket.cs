@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Http;
+using TypedSio.EngineIO;
+
+namespace TypedSio.Server.EngineIO;
+
+public sealed partial class EngineIOServer
+{
+    private async Task HandleWebSocketHandshakeAsync(HttpContext context, EngineIOProtocolVersion protocol)
+    {
+        using var socket = await AcceptAsync(context, protocol);
+        var session = CreateSession(context, EngineIOTransportNames.WebSocket, protocol);
+        session.AttachWebSocket(socket);
+        StartSession(session);
+        await session.RunWebSocketAsync(socket, isCandidate: false);
+    }
+
+    private async Task HandleUpgradeAsync(HttpContext context, EngineIOSession session, string transport)
+    {
+        using var socket = await AcceptAsync(context, session.Protocol);
+        var refusal = transport != EngineIOTransportNames.WebSocket
+            ? "transport doesn't handle upgraded requests"
+            : session.TryBeginUpgrade(socket);
+        if (refusal is not null)
+        {
+            // The reference accepts such a socket and closes it at once rather than refusing the HTTP upgrade.
+            Log.WebSocketRefused(Logger, session.Id, refusal);
+            await socket.CloseAsync();
+            await DrainUntilClosedAsync(socket);
+            return;
+        }
+
+        await session.RunWebSocketAsync(socket, isCandidate: true);
+    }
+
+    private static async Task DrainUntilClosedAsync(EngineIOWebSocket socket)
+    {
+        try
+        {
+            while ((await socket.ReceiveAsync(CancellationToken.None)).Kind != EngineIOWebSocket.FrameKind.Close)
+            {
+            }
+        }
+        catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task<EngineIOWebSocket> AcceptAsync(HttpContext context, EngineIOProtocolVersion protocol)
+    {
+        var deflate = Options.PerMessageDeflate;
+        var accept = new Microsoft.AspNetCore.Http.WebSocketAcceptContext();
+        if (deflate is not null)
+        {
+            accept.DangerousEnableCompression = true;
+            accept.DisableServerContextTakeover = deflate.ServerNoContextTakeover;
+            accept.ServerMaxWindowBits = deflate.ServerMaxWindowBits;
+        }
+
+        var webSocket = await context.WebSockets.AcceptWebSocketAsync(accept);
+        return new EngineIOWebSocket(
+            webSocket,
+            protocol,
+            supportsBinary: !context.Request.Query.ContainsKey("b64"),
+            Options.MaxHttpBufferSize,
+            deflate?.Threshold);
+    }
+}

@@ -1,0 +1,159 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using TypedSio.EngineIO;
+
+namespace TypedSio.Server.EngineIO;
+
+/// <summary>
+/// One accepted WebSocket speaking Engine.IO frames. Sends (including the close frame) are serialized by a lock, so the
+/// socket has one writer whether it is still an upgrade candidate or already the session's transport.
+/// </summary>
+internal sealed class EngineIOWebSocket : IDisposable
+{
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+    private readonly WebSocket _socket;
+    private readonly EngineIOProtocolVersion _protocol;
+    private readonly bool _supportsBinary;
+    private readonly long _maxMessageSize;
+    private readonly int? _compressionThreshold;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly ArrayBufferWriter<byte> _output = new(256);
+    private byte[] _input = new byte[4096];
+    private int _closeStarted;
+
+    public EngineIOWebSocket(WebSocket socket, EngineIOProtocolVersion protocol, bool supportsBinary, long maxMessageSize, int? compressionThreshold)
+    {
+        _socket = socket;
+        _protocol = protocol;
+        _supportsBinary = supportsBinary;
+        _maxMessageSize = maxMessageSize;
+        _compressionThreshold = compressionThreshold;
+    }
+
+    internal enum FrameKind
+    {
+        Text,
+        Binary,
+        Close,
+        TooBig,
+    }
+
+    /// <summary>The status the close frame will carry.</summary>
+    public WebSocketCloseStatus CloseStatus { get; set; } = WebSocketCloseStatus.NormalClosure;
+
+    public async ValueTask<long> SendAsync(EngineIOPacket packet, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            _output.ResetWrittenCount();
+            WebSocketMessageType type;
+            if (packet.IsBinary && _supportsBinary)
+            {
+                EngineIOFrameCodec.WriteBinary(packet, _output, _protocol);
+                type = WebSocketMessageType.Binary;
+            }
+            else
+            {
+                EngineIOFrameCodec.WriteText(packet, _output, _protocol);
+                type = WebSocketMessageType.Text;
+            }
+
+            var flags = WebSocketMessageFlags.EndOfMessage;
+            if (_compressionThreshold is { } threshold && _output.WrittenCount < threshold)
+            {
+                flags |= WebSocketMessageFlags.DisableCompression;
+            }
+
+            await _socket.SendAsync(_output.WrittenMemory, type, flags, cancellationToken);
+            return _output.WrittenCount;
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Reads one whole message; the returned bytes are valid until the next call.</summary>
+    public async ValueTask<(FrameKind Kind, ReadOnlyMemory<byte> Data)> ReceiveAsync(CancellationToken cancellationToken)
+    {
+        var count = 0;
+        while (true)
+        {
+            if (count == _input.Length)
+            {
+                // Grow up to one byte past the limit, so an oversized message is recognised without reading it all.
+                var size = (int)Math.Min((long)_input.Length * 2, Math.Min(_maxMessageSize + 1, Array.MaxLength));
+                if (size <= _input.Length)
+                {
+                    return (FrameKind.TooBig, default);
+                }
+
+                Array.Resize(ref _input, size);
+            }
+
+            var result = await _socket.ReceiveAsync(_input.AsMemory(count), cancellationToken);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return (FrameKind.Close, default);
+            }
+
+            count += result.Count;
+            if (count > _maxMessageSize)
+            {
+                return (FrameKind.TooBig, default);
+            }
+
+            if (result.EndOfMessage)
+            {
+                var kind = result.MessageType == WebSocketMessageType.Binary ? FrameKind.Binary : FrameKind.Text;
+                return (kind, _input.AsMemory(0, count));
+            }
+        }
+    }
+
+    /// <summary>Sends the close frame once (aborting the socket if that cannot be done in a few seconds).</summary>
+    public async Task CloseAsync()
+    {
+        if (Interlocked.Exchange(ref _closeStarted, 1) != 0)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
+        try
+        {
+            await _sendLock.WaitAsync(timeout.Token);
+            try
+            {
+                if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                {
+                    await _socket.CloseOutputAsync(CloseStatus, null, timeout.Token);
+                }
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException or IOException)
+        {
+            _socket.Abort();
+            return;
+        }
+
+        // The reader is waiting for the peer's close frame; a peer that never sends it must not hold the request forever.
+        AbortLater();
+    }
+
+    private void AbortLater()
+    {
+        _ = Task.Delay(CloseHandshakeTimeout).ContinueWith(static (_, s) => ((WebSocket)s!).Abort(), _socket, TaskScheduler.Default);
+    }
+
+    public void Dispose()
+    {
+        _socket.Dispose();
+        _sendLock.Dispose();
+    }
+}

@@ -1,0 +1,152 @@
+using System.Text.Json;
+using TypedSio.Server.EngineIO;
+using TypedSio.Server.Tests.Support;
+using TypedSio.Testing;
+
+namespace TypedSio.Server.Tests;
+
+/// <summary>The official engine.io-client (tests/js/server-interop-engine-client.mjs) against this server.</summary>
+public sealed class EngineClientInteropTests
+{
+    private static readonly TimeSpan LineTimeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task EngineClient_PollingThenUpgrade_EchoesOverWebSocket()
+    {
+        await using var server = await StartServerAsync();
+        await using var node = await StartClientAsync(server, new { path = "/engine.io/" });
+
+        await Expect(node, "OPEN polling");
+        await Expect(node, "UPGRADE websocket");
+        await node.SendLineAsync("text " + JsonSerializer.Serialize("after upgrade"));
+        await ExpectText(node, "after upgrade");
+        await node.SendLineAsync("close");
+        await Expect(node, "CLOSE forced close");
+    }
+
+    [Fact]
+    public async Task EngineClient_WebSocketOnly_EchoesTextAndBinary()
+    {
+        await using var server = await StartServerAsync();
+        await using var node = await StartClientAsync(server, new { path = "/engine.io/", transports = new[] { "websocket" } });
+
+        await Expect(node, "OPEN websocket");
+        await node.SendLineAsync("text " + JsonSerializer.Serialize("héllo 😀"));
+        await node.SendLineAsync("binary AAEC/w==");
+        await ExpectText(node, "héllo 😀");
+        await Expect(node, "MESSAGE binary AAEC/w==");
+    }
+
+    [Fact]
+    public async Task EngineClient_PollingOnly_EchoesMultiByteTextAndBinary()
+    {
+        await using var server = await StartServerAsync();
+        await using var node = await StartClientAsync(server, new { path = "/engine.io/", transports = new[] { "polling" } });
+        var text = "ünïcødé ✓ 😀 end";
+
+        await Expect(node, "OPEN polling");
+        await node.SendLineAsync("text " + JsonSerializer.Serialize(text));
+        await node.SendLineAsync("binary AAEC/w==");
+        await ExpectText(node, text);
+        await Expect(node, "MESSAGE binary AAEC/w==");
+    }
+
+    [Theory]
+    [InlineData("polling")]
+    [InlineData("websocket")]
+    public async Task EngineClient_Burst_EchoedInOrder(string transport)
+    {
+        await using var server = await StartServerAsync();
+        await using var node = await StartClientAsync(server, new { path = "/engine.io/", transports = new[] { transport } });
+        await Expect(node, "OPEN " + transport);
+
+        await node.SendLineAsync("burst 200");
+
+        for (var i = 0; i < 200; i++)
+        {
+            await ExpectText(node, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Theory]
+    [InlineData("polling")]
+    [InlineData("websocket")]
+    public async Task EngineClient_MessageNearMaxPayload_Echoed(string transport)
+    {
+        // Default heartbeat: a megabyte each way takes longer than the conformance settings' 500 ms budget on a busy machine.
+        await using var server = await EngineIOTestServer.StartEchoAsync(o => o.MaxHttpBufferSize = 1_000_000);
+        await using var node = await StartClientAsync(server, new { path = "/engine.io/", transports = new[] { transport } });
+        await Expect(node, "OPEN " + transport);
+        var large = new string('L', 999_000);
+
+        await node.SendLineAsync("text " + JsonSerializer.Serialize(large));
+
+        await ExpectText(node, large);
+    }
+
+    [Theory]
+    [InlineData("polling")]
+    [InlineData("websocket")]
+    public async Task EngineClient_StopsAnsweringPings_ServerClosesWithPingTimeout(string transport)
+    {
+        IEngineIOConnection? connection = null;
+        var connected = new TaskCompletionSource<IEngineIOConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await EngineIOTestServer.StartAsync(
+            ConfigureFastHeartbeat,
+            handler: async c =>
+            {
+                connected.TrySetResult(c);
+                await c.Closed;
+            });
+        await using var node = await StartClientAsync(server, new { path = "/engine.io/", transports = new[] { transport } });
+        await Expect(node, "OPEN " + transport);
+        connection = await connected.Task.WaitAsync(LineTimeout);
+
+        await node.SendLineAsync("mute-pong");
+        await Expect(node, "MUTED");
+
+        Assert.Equal(EngineIOCloseReason.PingTimeout, await connection.Closed.WaitAsync(LineTimeout));
+        await Expect(node, "CLOSE transport close");
+    }
+
+    private static void Configure(EngineIOServerOptions o)
+    {
+        // The conformance server's payload limit, with a heartbeat a loaded CI machine cannot miss by accident:
+        // these tests are about messages, and a 200 ms pong deadline would make them depend on scheduling.
+        o.PingInterval = TimeSpan.FromMilliseconds(300);
+        o.PingTimeout = TimeSpan.FromSeconds(20);
+        o.MaxHttpBufferSize = 1_000_000;
+    }
+
+    private static void ConfigureFastHeartbeat(EngineIOServerOptions o)
+    {
+        // The conformance server's settings; used where the ping timeout is what the test expects.
+        Configure(o);
+        o.PingTimeout = TimeSpan.FromMilliseconds(200);
+    }
+
+    private static Task<EngineIOTestServer> StartServerAsync() => EngineIOTestServer.StartEchoAsync(Configure);
+
+    private static Task<NodeProcess> StartClientAsync(EngineIOTestServer server, object options) =>
+        NodeProcess.StartAsync("server-interop-engine-client.mjs", [server.HttpBase, JsonSerializer.Serialize(options)]);
+
+    private static Task<string> Expect(NodeProcess node, string line) =>
+        node.WaitForLineAsync(l => l == line || l.StartsWith("ERROR", StringComparison.Ordinal) || l.StartsWith("CLOSE", StringComparison.Ordinal), LineTimeout)
+            .ContinueWith(t =>
+            {
+                var got = t.Result;
+                Assert.True(got == line, $"expected '{Shorten(line)}', got '{Shorten(got)}'");
+                return got;
+            }, TaskScheduler.Default);
+
+    private static async Task ExpectText(NodeProcess node, string text)
+    {
+        var line = await node.WaitForLineAsync(l => l.StartsWith("MESSAGE", StringComparison.Ordinal) || l.StartsWith("ERROR", StringComparison.Ordinal) || l.StartsWith("CLOSE", StringComparison.Ordinal), LineTimeout);
+        const string prefix = "MESSAGE text ";
+        Assert.True(line.StartsWith(prefix, StringComparison.Ordinal), $"expected a text message, got '{Shorten(line)}'");
+        var received = JsonSerializer.Deserialize<string>(line[prefix.Length..]);
+        Assert.True(received == text, $"expected text '{Shorten(text)}', got '{Shorten(received ?? "")}'");
+    }
+
+    private static string Shorten(string s) => s.Length > 200 ? s[..200] + "…" : s;
+}
