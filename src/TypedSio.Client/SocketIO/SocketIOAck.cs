@@ -1,3 +1,5 @@
+using TypedSio.SocketIO;
+
 namespace TypedSio.Client;
 
 /// <summary>The acknowledgement a server asked for with an event; send it once.</summary>
@@ -27,5 +29,16 @@ public sealed class SocketIOAck
         }
 
         return _socket.SendAckAsync(id, args ?? [null]);
+    }
+
+    /// <summary>Sends a reply already built as an ack packet (for any namespace and id); once, as <see cref="SendAsync"/>.</summary>
+    internal Task SendPacketAsync(SocketIOPacket reply)
+    {
+        if (_id is not { } id || Interlocked.Exchange(ref _sent, 1) == 1)
+        {
+            return Task.CompletedTask;
+        }
+
+        return _socket.SendAckPacketAsync(id, reply);
     }
 }

@@ -148,6 +148,11 @@ public sealed partial class SocketIOSocket
             return SocketIOPacket.CreateEvent(eventName, values, Namespace, ackId, _manager.Options.SerializerOptions);
         }
 
+        if (args.Template is { } template)
+        {
+            return new SocketIOPacket(SocketIOPacketType.Event, Namespace, template.Payload, ackId, template.Attachments);
+        }
+
         var writer = new SocketIOPayloadWriter(_manager.Options.SerializerOptions);
         writer.WriteStartArray();
         writer.WriteValue(eventName);
@@ -255,5 +260,5 @@ public sealed partial class SocketIOSocket
     private sealed record BufferedEmit(SocketIOPacket Packet, string EventName, EmitArgs Args);
 
     /// <summary>An emit's arguments: .NET values, or a callback that writes them.</summary>
-    private readonly record struct EmitArgs(object?[]? Values, Action<SocketIOPayloadWriter>? Writer);
+    private readonly record struct EmitArgs(object?[]? Values, Action<SocketIOPayloadWriter>? Writer, SocketIOPacket? Template = null);
 }

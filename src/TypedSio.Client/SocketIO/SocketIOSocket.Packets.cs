@@ -155,6 +155,7 @@ public sealed partial class SocketIOSocket
             else
             {
                 _id = sid;
+                BeginConnection();
                 recovered = pid is not null && _pid == pid;
                 _recovered = recovered;
                 _pid = pid;

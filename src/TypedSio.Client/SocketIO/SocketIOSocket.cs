@@ -309,6 +309,7 @@ public sealed partial class SocketIOSocket
     private void OnClosed(string reason, Exception? exception, bool willReconnect)
     {
         Log.Closed(_logger, Namespace, reason);
+        EndConnection();
         FailAcks(reason);
         Raise(Disconnected, new SocketIODisconnectedEventArgs(reason, exception) { WillReconnect = willReconnect });
     }
