@@ -68,6 +68,29 @@ public sealed class EngineClientInteropTests
         }
     }
 
+    [Fact]
+    public async Task EngineClient_BurstDuringUpgrade_EchoedInOrderAcrossTheSwitch()
+    {
+        await using var server = await StartServerAsync();
+        await using var node = await StartClientAsync(server, new { path = "/engine.io/" });
+        await Expect(node, "OPEN polling");
+
+        await node.SendLineAsync("burst 300");
+
+        var expected = 0;
+        while (expected < 300)
+        {
+            var line = await node.WaitForLineAsync(l => l.StartsWith("MESSAGE", StringComparison.Ordinal) || l.StartsWith("CLOSE", StringComparison.Ordinal) || l.StartsWith("ERROR", StringComparison.Ordinal), LineTimeout);
+            Assert.Equal("MESSAGE text " + JsonSerializer.Serialize(expected.ToString(System.Globalization.CultureInfo.InvariantCulture)), line);
+            expected++;
+        }
+
+        if (!node.Output.Contains("UPGRADE websocket"))
+        {
+            await node.WaitForLineAsync(l => l == "UPGRADE websocket", LineTimeout);
+        }
+    }
+
     [Theory]
     [InlineData("polling")]
     [InlineData("websocket")]
