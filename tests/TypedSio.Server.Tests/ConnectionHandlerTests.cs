@@ -62,7 +62,15 @@ public sealed class ConnectionHandlerTests
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => measurements.AddOrUpdate(instrument.Name, value, (_, v) => v + value));
+        // Other tests' servers publish on the same meter name in parallel; only increments are summed so their closes
+        // (decrements of connections opened before this listener started) cannot cancel this test's opening.
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        {
+            if (value > 0)
+            {
+                measurements.AddOrUpdate(instrument.Name, value, (_, v) => v + value);
+            }
+        });
         listener.Start();
         await using var server = await EngineIOTestServer.StartEchoAsync();
         var client = new PollingClient(server);

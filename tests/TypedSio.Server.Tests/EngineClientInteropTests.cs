@@ -114,8 +114,14 @@ public sealed class EngineClientInteropTests
     {
         IEngineIOConnection? connection = null;
         var connected = new TaskCompletionSource<IEngineIOConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The client gives up pingInterval + pingTimeout after the last ping, the server pingTimeout after it: a long
+        // interval and a short timeout make the server's verdict come first by a wide margin.
         await using var server = await EngineIOTestServer.StartAsync(
-            Configure,
+            o =>
+            {
+                o.PingInterval = TimeSpan.FromSeconds(1);
+                o.PingTimeout = TimeSpan.FromMilliseconds(500);
+            },
             handler: async c =>
             {
                 connected.TrySetResult(c);

@@ -277,14 +277,14 @@ public sealed class PollingTests
     [Fact]
     public async Task ServerStop_PollPending_PollGetsCloseAndSessionEnds()
     {
-        var server = await EngineIOTestServer.StartAsync();
+        await using var server = await EngineIOTestServer.StartAsync();
         var client = new PollingClient(server);
         await client.HandshakeAsync();
         var connection = await server.NextConnectionAsync();
         var poll = client.PollAsync();
         await WaitUntilPollIsPendingAsync(connection);
 
-        await server.DisposeAsync();
+        await server.StopAsync();
 
         Assert.Equal("1", await poll);
         Assert.Equal(EngineIOCloseReason.ForcedClose, await connection.Closed.WaitAsync(EngineIOTestServer.Timeout));
