@@ -121,6 +121,8 @@ public sealed class WebSocketTests
         using var late = await client.GetAsync();
         Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
         Assert.Equal("{\"code\":3,\"message\":\"Bad request\"}", await late.Content.ReadAsStringAsync());
+        using var latePost = await client.PostRawAsync("4via polling");
+        Assert.Equal(HttpStatusCode.BadRequest, latePost.StatusCode);
         await ws.SendTextAsync("4from client");
         await using var reader = connection.ReadAllAsync().GetAsyncEnumerator();
         Assert.True(await reader.MoveNextAsync());
