@@ -130,6 +130,23 @@ public sealed class PollingTests
     }
 
     [Fact]
+    public async Task Get_ClientAbortsPendingPoll_ClosesWithTransportError()
+    {
+        await using var server = await EngineIOTestServer.StartAsync();
+        var client = new PollingClient(server);
+        await client.HandshakeAsync();
+        var connection = await server.NextConnectionAsync();
+        using var abort = new CancellationTokenSource();
+        var poll = server.Http.GetAsync(client.SessionUrl, abort.Token);
+        await WaitUntilPollIsPendingAsync(connection);
+
+        await abort.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => poll);
+        Assert.Equal(EngineIOCloseReason.TransportError, await connection.Closed.WaitAsync(EngineIOTestServer.Timeout));
+    }
+
+    [Fact]
     public async Task Post_ClosePacketWhilePollPending_PollGetsNoopAndReasonIsTransportClose()
     {
         await using var server = await EngineIOTestServer.StartAsync();

@@ -231,6 +231,23 @@ public sealed class WebSocketTests
     }
 
     [Fact]
+    public async Task Handshake_PollingOnlyServer_AnnouncesNoUpgradeAndRefusesWebSocket()
+    {
+        await using var server = await EngineIOTestServer.StartAsync(o =>
+        {
+            o.Transports.Clear();
+            o.Transports.Add(EngineIOTransportNames.Polling);
+        });
+
+        var handshake = await new PollingClient(server).HandshakeAsync();
+        var (status, _, body) = await RawUpgradeAsync(server.Port, "/engine.io/?EIO=4&transport=websocket");
+
+        Assert.Contains("\"upgrades\":[]", handshake, StringComparison.Ordinal);
+        Assert.Equal(400, status);
+        Assert.Equal("Transport unknown", body);
+    }
+
+    [Fact]
     public async Task Handshake_PerMessageDeflateOn_EchoStillWorks()
     {
         await using var server = await EngineIOTestServer.StartEchoAsync(o => o.PerMessageDeflate = new EngineIOPerMessageDeflateOptions { Threshold = 16 });
