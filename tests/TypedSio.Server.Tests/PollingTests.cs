@@ -63,8 +63,8 @@ public sealed class PollingTests
         await client.HandshakeAsync();
         var connection = await server.NextConnectionAsync();
 
-        await connection.SendAsync(EngineIOMessage.Text("a"));
-        await connection.SendAsync(EngineIOMessage.Binary(new byte[] { 1, 2, 3 }));
+        await connection.SendTextAsync("a");
+        await connection.SendBinaryAsync(new byte[] { 1, 2, 3 });
         await connection.SendAsync(EngineIOMessage.Text("é😀"));
 
         Assert.Equal("4a" + RS + "bAQID" + RS + "4é😀", await client.PollAsync());
