@@ -119,8 +119,8 @@ public sealed class EngineClientInteropTests
         await using var server = await EngineIOTestServer.StartAsync(
             o =>
             {
-                o.PingInterval = TimeSpan.FromSeconds(1);
-                o.PingTimeout = TimeSpan.FromMilliseconds(500);
+                o.PingInterval = TimeSpan.FromSeconds(2);
+                o.PingTimeout = TimeSpan.FromSeconds(1);
             },
             handler: async c =>
             {
@@ -142,7 +142,7 @@ public sealed class EngineClientInteropTests
     {
         // Frequent pings so every scenario crosses several heartbeats, but a pong deadline a loaded CI machine can meet.
         o.PingInterval = TimeSpan.FromMilliseconds(300);
-        o.PingTimeout = TimeSpan.FromSeconds(1);
+        o.PingTimeout = TimeSpan.FromSeconds(3);
         o.MaxHttpBufferSize = 1_000_000;
     }
 
