@@ -33,6 +33,18 @@ public sealed class ConnectionHandlerTests
     }
 
     [Fact]
+    public async Task GenerateId_Set_UsedAsSid()
+    {
+        var next = 0;
+        await using var server = await EngineIOTestServer.StartAsync(o => o.GenerateId = _ => "custom-" + Interlocked.Increment(ref next));
+
+        var body = await new PollingClient(server).HandshakeAsync();
+
+        Assert.StartsWith("0{\"sid\":\"custom-1\"", body, StringComparison.Ordinal);
+        Assert.Equal("custom-1", (await server.NextConnectionAsync()).Id);
+    }
+
+    [Fact]
     public async Task Server_TracksOpenConnections()
     {
         await using var server = await EngineIOTestServer.StartAsync();
