@@ -26,6 +26,33 @@ public sealed class HeartbeatTests
     }
 
     [Fact]
+    public async Task PingTimeout_NoPollEverOpened_DeadlineRunsFromWhenPingWasQueued()
+    {
+        var time = new FakeTimeProvider();
+        await using var server = await EngineIOTestServer.StartAsync(time: time);
+        var client = new PollingClient(server);
+        await client.HandshakeAsync();
+        var connection = (EngineIOSession)await server.NextConnectionAsync();
+
+        time.Advance(Interval);
+        time.Advance(PingTimeout - TimeSpan.FromMilliseconds(1));
+        Assert.True(connection.IsAlive);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(EngineIOCloseReason.PingTimeout, await connection.Closed.WaitAsync(EngineIOTestServer.Timeout));
+    }
+
+    [Theory]
+    [InlineData(EngineIOCloseReason.TransportClose, "transport close")]
+    [InlineData(EngineIOCloseReason.PingTimeout, "ping timeout")]
+    [InlineData(EngineIOCloseReason.ParseError, "parse error")]
+    [InlineData(EngineIOCloseReason.ForcedClose, "forced close")]
+    [InlineData(EngineIOCloseReason.TransportError, "transport error")]
+    [InlineData(EngineIOCloseReason.SlowConsumer, "slow consumer")]
+    public void ToReasonString_EachReason_ReferenceWording(EngineIOCloseReason reason, string wording) =>
+        Assert.Equal(wording, reason.ToReasonString());
+
+    [Fact]
     public async Task Pong_WithinTimeout_KeepsSessionAndNextPingFollowsAnInterval()
     {
         var time = new FakeTimeProvider();
