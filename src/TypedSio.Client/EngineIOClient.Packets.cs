@@ -1,6 +1,7 @@
 using System.Buffers;
 using TypedSio.Client.Transports;
 using TypedSio.EngineIO;
+using TypedSio.Client.Internal;
 
 namespace TypedSio.Client;
 
@@ -171,31 +172,9 @@ public sealed partial class EngineIOClient
         }
     }
 
-    private void Raise<T>(EventHandler<T>? handler, T args)
-    {
-        try
-        {
-            handler?.Invoke(this, args);
-        }
-#pragma warning disable CA1031 // A subscriber's bug must not take the connection down; it is logged.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            Log.HandlerFailed(_logger, exception);
-        }
-    }
+    private void Raise<T>(EventHandler<T>? handler, T args) =>
+        EventRaiser.Raise(this, handler, args, exception => Log.HandlerFailed(_logger, exception));
 
-    private void Raise(EventHandler? handler, EventArgs args)
-    {
-        try
-        {
-            handler?.Invoke(this, args);
-        }
-#pragma warning disable CA1031 // A subscriber's bug must not take the connection down; it is logged.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            Log.HandlerFailed(_logger, exception);
-        }
-    }
+    private void Raise(EventHandler? handler, EventArgs args) =>
+        EventRaiser.Raise(this, handler, exception => Log.HandlerFailed(_logger, exception));
 }
