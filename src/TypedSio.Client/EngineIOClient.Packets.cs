@@ -26,7 +26,7 @@ public sealed partial class EngineIOClient
         {
             if (packet.Type != EngineIOPacketType.Open)
             {
-                FailHandshake(transport, new ProtocolViolationException($"expected the 'open' packet first, got '{packet.Type}'."));
+                FailHandshake(transport, new ServerProtocolViolationException($"expected the 'open' packet first, got '{packet.Type}'."));
                 return;
             }
 
@@ -52,7 +52,7 @@ public sealed partial class EngineIOClient
                 OnClose("transport close", null);
                 break;
             case EngineIOPacketType.Open:
-                OnClose("parse error", new ProtocolViolationException("a second 'open' packet in an open session."));
+                OnClose("parse error", new ServerProtocolViolationException("a second 'open' packet in an open session."));
                 break;
             default:
                 // noop, upgrade, and heartbeat packets of the other protocol revision carry nothing for this side
@@ -82,7 +82,7 @@ public sealed partial class EngineIOClient
                 detail += " A v4-only server refuses Engine.IO v3 this way (error 5, Unsupported protocol version): enable allowEIO3 on the server or speak v4.";
             }
 
-            error = new ProtocolViolationException(detail, error);
+            error = new ServerProtocolViolationException(detail, error);
         }
 
         if (ReadyState == EngineIOReadyState.Opening)
@@ -100,7 +100,7 @@ public sealed partial class EngineIOClient
     {
         if (!EngineIOHandshake.TryParse(packet.Data, out var handshake, out var problem))
         {
-            FailHandshake(transport, new ProtocolViolationException($"an invalid handshake ({problem}): {packet.GetText()}"));
+            FailHandshake(transport, new ServerProtocolViolationException($"an invalid handshake ({problem}): {packet.GetText()}"));
             return;
         }
 
