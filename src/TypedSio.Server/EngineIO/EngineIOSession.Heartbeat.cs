@@ -97,11 +97,7 @@ internal sealed partial class EngineIOSession
             return;
         }
 
-        if (_pongDeadline is null)
-        {
-            return; // an unsolicited pong changes nothing
-        }
-
+        // Also for an unsolicited pong: like the reference, it restarts the interval before the next ping.
         _pongDeadline = null;
         _heartbeat.Change(_options.PingInterval, Timeout.InfiniteTimeSpan);
     }
