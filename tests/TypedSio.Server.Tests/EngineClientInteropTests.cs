@@ -68,6 +68,29 @@ public sealed class EngineClientInteropTests
         }
     }
 
+    [Fact]
+    public async Task EngineClient_BurstDuringUpgrade_EchoedInOrderAcrossTheSwitch()
+    {
+        await using var server = await StartServerAsync();
+        await using var node = await StartClientAsync(server, new { path = "/engine.io/" });
+        await Expect(node, "OPEN polling");
+
+        await node.SendLineAsync("burst 300");
+
+        var expected = 0;
+        while (expected < 300)
+        {
+            var line = await node.WaitForLineAsync(l => l.StartsWith("MESSAGE", StringComparison.Ordinal) || l.StartsWith("CLOSE", StringComparison.Ordinal) || l.StartsWith("ERROR", StringComparison.Ordinal), LineTimeout);
+            Assert.Equal("MESSAGE text " + JsonSerializer.Serialize(expected.ToString(System.Globalization.CultureInfo.InvariantCulture)), line);
+            expected++;
+        }
+
+        if (!node.Output.Contains("UPGRADE websocket"))
+        {
+            await node.WaitForLineAsync(l => l == "UPGRADE websocket", LineTimeout);
+        }
+    }
+
     [Theory]
     [InlineData("polling")]
     [InlineData("websocket")]
@@ -91,8 +114,14 @@ public sealed class EngineClientInteropTests
     {
         IEngineIOConnection? connection = null;
         var connected = new TaskCompletionSource<IEngineIOConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The client gives up pingInterval + pingTimeout after the last ping, the server pingTimeout after it: a long
+        // interval and a short timeout make the server's verdict come first by a wide margin.
         await using var server = await EngineIOTestServer.StartAsync(
-            ConfigureFastHeartbeat,
+            o =>
+            {
+                o.PingInterval = TimeSpan.FromSeconds(2);
+                o.PingTimeout = TimeSpan.FromSeconds(1);
+            },
             handler: async c =>
             {
                 connected.TrySetResult(c);
@@ -111,18 +140,10 @@ public sealed class EngineClientInteropTests
 
     private static void Configure(EngineIOServerOptions o)
     {
-        // The conformance server's payload limit, with a heartbeat a loaded CI machine cannot miss by accident:
-        // these tests are about messages, and a 200 ms pong deadline would make them depend on scheduling.
+        // Frequent pings so every scenario crosses several heartbeats, but a pong deadline a loaded CI machine can meet.
         o.PingInterval = TimeSpan.FromMilliseconds(300);
-        o.PingTimeout = TimeSpan.FromSeconds(20);
+        o.PingTimeout = TimeSpan.FromSeconds(3);
         o.MaxHttpBufferSize = 1_000_000;
-    }
-
-    private static void ConfigureFastHeartbeat(EngineIOServerOptions o)
-    {
-        // The conformance server's settings; used where the ping timeout is what the test expects.
-        Configure(o);
-        o.PingTimeout = TimeSpan.FromMilliseconds(200);
     }
 
     private static Task<EngineIOTestServer> StartServerAsync() => EngineIOTestServer.StartEchoAsync(Configure);

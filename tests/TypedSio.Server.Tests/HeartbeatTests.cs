@@ -26,6 +26,33 @@ public sealed class HeartbeatTests
     }
 
     [Fact]
+    public async Task PingTimeout_NoPollEverOpened_DeadlineRunsFromWhenPingWasQueued()
+    {
+        var time = new FakeTimeProvider();
+        await using var server = await EngineIOTestServer.StartAsync(time: time);
+        var client = new PollingClient(server);
+        await client.HandshakeAsync();
+        var connection = (EngineIOSession)await server.NextConnectionAsync();
+
+        time.Advance(Interval);
+        time.Advance(PingTimeout - TimeSpan.FromMilliseconds(1));
+        Assert.True(connection.IsAlive);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(EngineIOCloseReason.PingTimeout, await connection.Closed.WaitAsync(EngineIOTestServer.Timeout));
+    }
+
+    [Theory]
+    [InlineData(EngineIOCloseReason.TransportClose, "transport close")]
+    [InlineData(EngineIOCloseReason.PingTimeout, "ping timeout")]
+    [InlineData(EngineIOCloseReason.ParseError, "parse error")]
+    [InlineData(EngineIOCloseReason.ForcedClose, "forced close")]
+    [InlineData(EngineIOCloseReason.TransportError, "transport error")]
+    [InlineData(EngineIOCloseReason.SlowConsumer, "slow consumer")]
+    public void ToReasonString_EachReason_ReferenceWording(EngineIOCloseReason reason, string wording) =>
+        Assert.Equal(wording, reason.ToReasonString());
+
+    [Fact]
     public async Task Pong_WithinTimeout_KeepsSessionAndNextPingFollowsAnInterval()
     {
         var time = new FakeTimeProvider();
@@ -45,6 +72,25 @@ public sealed class HeartbeatTests
 
         Assert.Equal("2", await poll);
         Assert.True(connection.IsAlive);
+    }
+
+    [Fact]
+    public async Task Pong_Unsolicited_RestartsTheInterval()
+    {
+        var time = new FakeTimeProvider();
+        await using var server = await EngineIOTestServer.StartAsync(time: time);
+        var client = new PollingClient(server);
+        await client.HandshakeAsync();
+        var connection = await server.NextConnectionAsync();
+        time.Advance(Interval - TimeSpan.FromSeconds(5));
+
+        await client.PostAsync("3");
+        time.Advance(TimeSpan.FromSeconds(5));
+        await connection.SendTextAsync("no ping yet");
+        Assert.Equal("4no ping yet", await client.PollAsync());
+        time.Advance(Interval - TimeSpan.FromSeconds(5));
+
+        Assert.Equal("2", await client.PollAsync());
     }
 
     [Fact]

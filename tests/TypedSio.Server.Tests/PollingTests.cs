@@ -63,8 +63,8 @@ public sealed class PollingTests
         await client.HandshakeAsync();
         var connection = await server.NextConnectionAsync();
 
-        await connection.SendAsync(EngineIOMessage.Text("a"));
-        await connection.SendAsync(EngineIOMessage.Binary(new byte[] { 1, 2, 3 }));
+        await connection.SendTextAsync("a");
+        await connection.SendBinaryAsync(new byte[] { 1, 2, 3 });
         await connection.SendAsync(EngineIOMessage.Text("é😀"));
 
         Assert.Equal("4a" + RS + "bAQID" + RS + "4é😀", await client.PollAsync());
@@ -126,6 +126,23 @@ public sealed class PollingTests
         Assert.Equal(HttpStatusCode.BadRequest, second.StatusCode);
         Assert.Equal("{\"code\":3,\"message\":\"Bad request\"}", await second.Content.ReadAsStringAsync());
         Assert.Equal("1", await first);
+        Assert.Equal(EngineIOCloseReason.TransportError, await connection.Closed.WaitAsync(EngineIOTestServer.Timeout));
+    }
+
+    [Fact]
+    public async Task Get_ClientAbortsPendingPoll_ClosesWithTransportError()
+    {
+        await using var server = await EngineIOTestServer.StartAsync();
+        var client = new PollingClient(server);
+        await client.HandshakeAsync();
+        var connection = await server.NextConnectionAsync();
+        using var abort = new CancellationTokenSource();
+        var poll = server.Http.GetAsync(client.SessionUrl, abort.Token);
+        await WaitUntilPollIsPendingAsync(connection);
+
+        await abort.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => poll);
         Assert.Equal(EngineIOCloseReason.TransportError, await connection.Closed.WaitAsync(EngineIOTestServer.Timeout));
     }
 
@@ -277,14 +294,14 @@ public sealed class PollingTests
     [Fact]
     public async Task ServerStop_PollPending_PollGetsCloseAndSessionEnds()
     {
-        var server = await EngineIOTestServer.StartAsync();
+        await using var server = await EngineIOTestServer.StartAsync();
         var client = new PollingClient(server);
         await client.HandshakeAsync();
         var connection = await server.NextConnectionAsync();
         var poll = client.PollAsync();
         await WaitUntilPollIsPendingAsync(connection);
 
-        await server.DisposeAsync();
+        await server.StopAsync();
 
         Assert.Equal("1", await poll);
         Assert.Equal(EngineIOCloseReason.ForcedClose, await connection.Closed.WaitAsync(EngineIOTestServer.Timeout));

@@ -121,6 +121,8 @@ public sealed class WebSocketTests
         using var late = await client.GetAsync();
         Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
         Assert.Equal("{\"code\":3,\"message\":\"Bad request\"}", await late.Content.ReadAsStringAsync());
+        using var latePost = await client.PostRawAsync("4via polling");
+        Assert.Equal(HttpStatusCode.BadRequest, latePost.StatusCode);
         await ws.SendTextAsync("4from client");
         await using var reader = connection.ReadAllAsync().GetAsyncEnumerator();
         Assert.True(await reader.MoveNextAsync());
@@ -226,6 +228,23 @@ public sealed class WebSocketTests
 
         Assert.Equal(400, status);
         Assert.Equal("Unsupported protocol version", body);
+    }
+
+    [Fact]
+    public async Task Handshake_PollingOnlyServer_AnnouncesNoUpgradeAndRefusesWebSocket()
+    {
+        await using var server = await EngineIOTestServer.StartAsync(o =>
+        {
+            o.Transports.Clear();
+            o.Transports.Add(EngineIOTransportNames.Polling);
+        });
+
+        var handshake = await new PollingClient(server).HandshakeAsync();
+        var (status, _, body) = await RawUpgradeAsync(server.Port, "/engine.io/?EIO=4&transport=websocket");
+
+        Assert.Contains("\"upgrades\":[]", handshake, StringComparison.Ordinal);
+        Assert.Equal(400, status);
+        Assert.Equal("Transport unknown", body);
     }
 
     [Fact]

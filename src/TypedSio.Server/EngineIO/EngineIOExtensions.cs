@@ -55,6 +55,7 @@ public static class EngineIOExtensions
         var services = endpoints.ServiceProvider;
         var options = services.GetService<IOptionsFactory<EngineIOServerOptions>>()?.Create(Options.DefaultName) ?? new EngineIOServerOptions();
         configure?.Invoke(options);
+        Validate(options);
         var server = new EngineIOServer(
             options,
             onConnection,
@@ -70,5 +71,31 @@ public static class EngineIOExtensions
         var pattern = "/" + path.Trim('/') + "/{**engineIOPath}";
         var inner = endpoints.Map(pattern, pipeline.Build()).WithDisplayName("Engine.IO " + path);
         return new EngineIOEndpointConventionBuilder(inner, server);
+    }
+
+    private static void Validate(EngineIOServerOptions options)
+    {
+        static void Positive(TimeSpan value, string name)
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                throw new InvalidOperationException($"EngineIOServerOptions.{name} must be positive (was {value}).");
+            }
+        }
+
+        Positive(options.PingInterval, nameof(options.PingInterval));
+        Positive(options.PingTimeout, nameof(options.PingTimeout));
+        Positive(options.UpgradeTimeout, nameof(options.UpgradeTimeout));
+        Positive(options.PollingCloseTimeout, nameof(options.PollingCloseTimeout));
+        if (options.MaxHttpBufferSize <= 0 || options.MaxBufferedPackets <= 0 || options.MaxBufferedBytes <= 0 || options.MaxReceiveQueue <= 0)
+        {
+            throw new InvalidOperationException("EngineIOServerOptions size limits must be positive.");
+        }
+
+        if (options.Transports.Count == 0
+            || options.Transports.Any(t => t is not (EngineIOTransportNames.Polling or EngineIOTransportNames.WebSocket)))
+        {
+            throw new InvalidOperationException("EngineIOServerOptions.Transports must name at least one of 'polling' and 'websocket', and nothing else.");
+        }
     }
 }

@@ -29,9 +29,9 @@ internal sealed class EngineIOMetrics : IDisposable
 
     public void Closed() => _connections.Add(-1);
 
-    public void PacketReceived(long bytes) => _packetsIn.Add(1);
+    public void PacketReceived() => _packetsIn.Add(1);
 
-    public void PacketSent(long bytes) => _packetsOut.Add(1);
+    public void PacketSent() => _packetsOut.Add(1);
 
     public void BytesReceived(long bytes) => _bytesIn.Add(bytes);
 

@@ -100,7 +100,7 @@ public sealed partial class EngineIOServer
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = "text/html";
             response.ContentLength = OkBody.Length;
-            response.Headers.CacheControl = "no-store";
+            AddPollingHeaders(context);
             await response.Body.WriteAsync(OkBody);
         }
         finally
@@ -159,7 +159,7 @@ public sealed partial class EngineIOServer
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = format == EngineIOPayloadFormat.V3Binary ? "application/octet-stream" : "text/plain; charset=UTF-8";
-        response.Headers.CacheControl = "no-store";
+        AddPollingHeaders(context);
         Metrics.BytesSent(payload.WrittenCount);
         try
         {
@@ -180,6 +180,19 @@ public sealed partial class EngineIOServer
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
         {
             // The client went away after the packets were taken; like the reference, they are lost with the response.
+        }
+    }
+
+    private static void AddPollingHeaders(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.CacheControl = "no-store";
+
+        // Old Internet Explorer flags the responses as cross-site scripting unless told not to.
+        var userAgent = context.Request.Headers.UserAgent.ToString();
+        if (userAgent.Contains(";MSIE", StringComparison.Ordinal) || userAgent.Contains("Trident/", StringComparison.Ordinal))
+        {
+            headers["X-XSS-Protection"] = "0";
         }
     }
 

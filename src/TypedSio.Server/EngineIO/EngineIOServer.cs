@@ -180,12 +180,16 @@ public sealed partial class EngineIOServer : IDisposable
     {
         var session = new EngineIOSession(
             this,
-            GenerateId(),
+            Options.GenerateId?.Invoke(context) ?? GenerateId(),
             transport,
             protocol,
             new EngineIORequestInfo(context),
             supportsBinary: !context.Request.Query.ContainsKey("b64"));
-        _sessions[session.Id] = session;
+        if (!_sessions.TryAdd(session.Id, session))
+        {
+            throw new InvalidOperationException($"GenerateId returned '{session.Id}', the id of an open session.");
+        }
+
         Metrics.Opened();
         Log.Handshake(Logger, session.Id, transport, (int)protocol);
         return session;

@@ -62,6 +62,12 @@ public sealed class EngineIOServerOptions
     /// <summary>How long a polling session being closed by the server waits for the poll that carries the close packet. Default 30 s.</summary>
     public TimeSpan PollingCloseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Makes the session id for a handshake (the reference's <c>generateId</c>); it must be unique among open sessions
+    /// and safe in a URL. Null (the default) makes 20 random URL-safe base64 characters.
+    /// </summary>
+    public Func<HttpContext, string>? GenerateId { get; set; }
+
     /// <summary>The clock for heartbeats and timeouts; null uses the <see cref="System.TimeProvider"/> service, or the system clock.</summary>
     public TimeProvider? TimeProvider { get; set; }
 }

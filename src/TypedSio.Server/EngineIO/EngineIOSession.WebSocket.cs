@@ -106,6 +106,7 @@ internal sealed partial class EngineIOSession
                     break;
                 }
 
+                _server.Metrics.BytesReceived(data.Length);
                 var frame = new System.Buffers.ReadOnlySequence<byte>(data);
                 var ok = kind == EngineIOWebSocket.FrameKind.Text
                     ? EngineIOFrameCodec.TryDecodeText(frame, Protocol, out var packet, out var error)

@@ -135,7 +135,7 @@ internal sealed partial class EngineIOSession : IEngineIOConnection
             EnqueueLocked(packet);
         }
 
-        _server.Metrics.PacketSent(message.Data.Length);
+        _server.Metrics.PacketSent();
         return ValueTask.FromResult(true);
     }
 
@@ -187,7 +187,7 @@ internal sealed partial class EngineIOSession : IEngineIOConnection
                 return ValueTask.CompletedTask;
             }
 
-            _server.Metrics.PacketReceived(packet.Data.Length);
+            _server.Metrics.PacketReceived();
             OnAnyPacketLocked(packet.Type);
             switch (packet.Type)
             {

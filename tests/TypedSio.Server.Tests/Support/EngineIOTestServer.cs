@@ -88,6 +88,13 @@ internal sealed class EngineIOTestServer : IAsyncDisposable
 
     public Uri WebSocketUri(string query) => new($"ws://127.0.0.1:{Port}/engine.io/?{query}");
 
+    /// <summary>Stops the host (as Ctrl+C would) but keeps the HTTP client usable.</summary>
+    public async Task StopAsync()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _app.StopAsync(stop.Token);
+    }
+
     public async ValueTask DisposeAsync()
     {
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
