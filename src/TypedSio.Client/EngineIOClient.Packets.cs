@@ -1,6 +1,7 @@
 using System.Buffers;
 using TypedSio.Client.Transports;
 using TypedSio.EngineIO;
+using TypedSio.Client.Internal;
 
 namespace TypedSio.Client;
 
@@ -25,7 +26,7 @@ public sealed partial class EngineIOClient
         {
             if (packet.Type != EngineIOPacketType.Open)
             {
-                FailHandshake(transport, new ProtocolViolationException($"expected the 'open' packet first, got '{packet.Type}'."));
+                FailHandshake(transport, new ServerProtocolViolationException($"expected the 'open' packet first, got '{packet.Type}'."));
                 return;
             }
 
@@ -51,7 +52,7 @@ public sealed partial class EngineIOClient
                 OnClose("transport close", null);
                 break;
             case EngineIOPacketType.Open:
-                OnClose("parse error", new ProtocolViolationException("a second 'open' packet in an open session."));
+                OnClose("parse error", new ServerProtocolViolationException("a second 'open' packet in an open session."));
                 break;
             default:
                 // noop, upgrade, and heartbeat packets of the other protocol revision carry nothing for this side
@@ -81,7 +82,7 @@ public sealed partial class EngineIOClient
                 detail += " A v4-only server refuses Engine.IO v3 this way (error 5, Unsupported protocol version): enable allowEIO3 on the server or speak v4.";
             }
 
-            error = new ProtocolViolationException(detail, error);
+            error = new ServerProtocolViolationException(detail, error);
         }
 
         if (ReadyState == EngineIOReadyState.Opening)
@@ -99,7 +100,7 @@ public sealed partial class EngineIOClient
     {
         if (!EngineIOHandshake.TryParse(packet.Data, out var handshake, out var problem))
         {
-            FailHandshake(transport, new ProtocolViolationException($"an invalid handshake ({problem}): {packet.GetText()}"));
+            FailHandshake(transport, new ServerProtocolViolationException($"an invalid handshake ({problem}): {packet.GetText()}"));
             return;
         }
 
@@ -171,31 +172,9 @@ public sealed partial class EngineIOClient
         }
     }
 
-    private void Raise<T>(EventHandler<T>? handler, T args)
-    {
-        try
-        {
-            handler?.Invoke(this, args);
-        }
-#pragma warning disable CA1031 // A subscriber's bug must not take the connection down; it is logged.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            Log.HandlerFailed(_logger, exception);
-        }
-    }
+    private void Raise<T>(EventHandler<T>? handler, T args) =>
+        EventRaiser.Raise(this, handler, args, exception => Log.HandlerFailed(_logger, exception));
 
-    private void Raise(EventHandler? handler, EventArgs args)
-    {
-        try
-        {
-            handler?.Invoke(this, args);
-        }
-#pragma warning disable CA1031 // A subscriber's bug must not take the connection down; it is logged.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            Log.HandlerFailed(_logger, exception);
-        }
-    }
+    private void Raise(EventHandler? handler, EventArgs args) =>
+        EventRaiser.Raise(this, handler, exception => Log.HandlerFailed(_logger, exception));
 }

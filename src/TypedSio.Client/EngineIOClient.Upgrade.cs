@@ -36,7 +36,7 @@ public sealed partial class EngineIOClient
             var answer = await probe.ReceiveOneAsync(linked.Token);
             if (answer is not (EngineIOPacketType.Pong, "probe"))
             {
-                throw new ProtocolViolationException($"the upgrade probe was answered with {answer?.Type.ToString() ?? "a closed socket"} instead of '3probe'.");
+                throw new ServerProtocolViolationException($"the upgrade probe was answered with {answer?.Type.ToString() ?? "a closed socket"} instead of '3probe'.");
             }
 
             Log.ProbePong(_logger);

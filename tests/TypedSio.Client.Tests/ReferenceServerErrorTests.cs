@@ -152,7 +152,7 @@ public sealed class ReferenceServerErrorTests(ITestOutputHelper output)
         options.ProtocolVersion = EngineIOProtocolVersion.V3;
         await using var client = new EngineIOClient(options);
 
-        var error = await Assert.ThrowsAsync<ProtocolViolationException>(() => client.OpenAsync());
+        var error = await Assert.ThrowsAsync<ServerProtocolViolationException>(() => client.OpenAsync());
 
         Assert.Contains("Unsupported protocol version", error.Message, StringComparison.Ordinal);
         Assert.NotNull(error.InnerException);

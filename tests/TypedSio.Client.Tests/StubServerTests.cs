@@ -72,7 +72,7 @@ public sealed class StubServerTests(ITestOutputHelper output)
         options.Transports.Add(transport);
         await using var client = new EngineIOClient(options);
 
-        await Assert.ThrowsAsync<ProtocolViolationException>(() => client.OpenAsync());
+        await Assert.ThrowsAsync<ServerProtocolViolationException>(() => client.OpenAsync());
 
         Assert.Equal(EngineIOReadyState.Closed, client.ReadyState);
     }

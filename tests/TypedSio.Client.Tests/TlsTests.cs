@@ -103,7 +103,7 @@ public sealed class TlsTests(ITestOutputHelper output)
         https.Transports.Add(transport);
         await using var client = new EngineIOClient(https);
 
-        var error = await Assert.ThrowsAsync<ProtocolViolationException>(() => client.OpenAsync());
+        var error = await Assert.ThrowsAsync<ServerProtocolViolationException>(() => client.OpenAsync());
 
         Assert.Contains("TLS", error.Message, StringComparison.Ordinal);
     }

@@ -75,6 +75,25 @@ public sealed class HeartbeatTests
     }
 
     [Fact]
+    public async Task Pong_Unsolicited_RestartsTheInterval()
+    {
+        var time = new FakeTimeProvider();
+        await using var server = await EngineIOTestServer.StartAsync(time: time);
+        var client = new PollingClient(server);
+        await client.HandshakeAsync();
+        var connection = await server.NextConnectionAsync();
+        time.Advance(Interval - TimeSpan.FromSeconds(5));
+
+        await client.PostAsync("3");
+        time.Advance(TimeSpan.FromSeconds(5));
+        await connection.SendTextAsync("no ping yet");
+        Assert.Equal("4no ping yet", await client.PollAsync());
+        time.Advance(Interval - TimeSpan.FromSeconds(5));
+
+        Assert.Equal("2", await client.PollAsync());
+    }
+
+    [Fact]
     public async Task PingTimeout_NoPong_ClosesSessionAndPendingPollGetsClose()
     {
         var time = new FakeTimeProvider();

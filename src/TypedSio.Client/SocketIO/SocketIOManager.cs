@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TypedSio.SocketIO;
+using TypedSio.Client.Internal;
 
 namespace TypedSio.Client;
 
@@ -239,33 +240,11 @@ public sealed partial class SocketIOManager : IAsyncDisposable
         }
     }
 
-    private void Raise<T>(EventHandler<T>? handler, T args)
-    {
-        try
-        {
-            handler?.Invoke(this, args);
-        }
-#pragma warning disable CA1031 // A subscriber's bug must not take the connection down; it is logged.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            Log.HandlerFailed(_logger, exception);
-        }
-    }
+    private void Raise<T>(EventHandler<T>? handler, T args) =>
+        EventRaiser.Raise(this, handler, args, exception => Log.HandlerFailed(_logger, exception));
 
-    private void Raise(EventHandler? handler)
-    {
-        try
-        {
-            handler?.Invoke(this, EventArgs.Empty);
-        }
-#pragma warning disable CA1031 // A subscriber's bug must not take the connection down; it is logged.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            Log.HandlerFailed(_logger, exception);
-        }
-    }
+    private void Raise(EventHandler? handler) =>
+        EventRaiser.Raise(this, handler, exception => Log.HandlerFailed(_logger, exception));
 
     private enum ManagerState
     {

@@ -128,7 +128,7 @@ public sealed partial class SocketIOSocket
         if (sid is null)
         {
             // A Socket.IO v2 server answers CONNECT without a sid; the two cannot talk.
-            Refuse(new ProtocolViolationException(
+            Refuse(new ServerProtocolViolationException(
                 $"the CONNECT reply for namespace '{Namespace}' carries no sid (a Socket.IO v2 server? This client speaks v5)."));
             return;
         }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using TypedSio.SocketIO;
+using TypedSio.Client.Internal;
 
 namespace TypedSio.Client;
 
@@ -327,31 +328,9 @@ public sealed partial class SocketIOSocket
         }
     }
 
-    private void Raise<T>(EventHandler<T>? handler, T args)
-    {
-        try
-        {
-            handler?.Invoke(this, args);
-        }
-#pragma warning disable CA1031 // A subscriber's bug must not take the connection down; it is logged.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            Log.HandlerFailed(_logger, exception);
-        }
-    }
+    private void Raise<T>(EventHandler<T>? handler, T args) =>
+        EventRaiser.Raise(this, handler, args, exception => Log.HandlerFailed(_logger, exception));
 
-    private void Raise(EventHandler? handler)
-    {
-        try
-        {
-            handler?.Invoke(this, EventArgs.Empty);
-        }
-#pragma warning disable CA1031 // A subscriber's bug must not take the connection down; it is logged.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            Log.HandlerFailed(_logger, exception);
-        }
-    }
+    private void Raise(EventHandler? handler) =>
+        EventRaiser.Raise(this, handler, exception => Log.HandlerFailed(_logger, exception));
 }

@@ -24,7 +24,7 @@ internal static class ConnectFailures
                 var rejection = context.CertificateValidator.LastRejection;
                 return rejection is not null || !context.ValidatesCertificates
                     ? new TlsCertificateRejectedException(context.Host, rejection?.Certificate, rejection?.Errors ?? default, rejection?.ChainStatus, exception)
-                    : new ProtocolViolationException(
+                    : new ServerProtocolViolationException(
                         $"the TLS handshake with {context.Host}:{context.Port} failed ({current.Message}); the port may not speak TLS (http:// vs https://).",
                         exception);
             }

@@ -101,7 +101,7 @@ internal sealed partial class PollingTransport : EngineIOTransport
         {
             // aborted
         }
-        catch (ProtocolViolationException exception)
+        catch (ServerProtocolViolationException exception)
         {
             Owner.OnTransportClosed(this, "parse error", exception);
         }
@@ -171,7 +171,7 @@ internal sealed partial class PollingTransport : EngineIOTransport
 
         if (reader.Error is { } error)
         {
-            throw new ProtocolViolationException("an undecodable long-polling payload: " + error.Message, new EngineIOParseException(error));
+            throw new ServerProtocolViolationException("an undecodable long-polling payload: " + error.Message, new EngineIOParseException(error));
         }
     }
 }

@@ -171,7 +171,7 @@ internal sealed partial class WebSocketTransport : EngineIOTransport
         {
             // aborted by the owner
         }
-        catch (ProtocolViolationException exception)
+        catch (ServerProtocolViolationException exception)
         {
             Owner.OnTransportClosed(this, "parse error", exception);
         }
@@ -208,6 +208,6 @@ internal sealed partial class WebSocketTransport : EngineIOTransport
             : EngineIOFrameCodec.TryDecodeText(frame, Context.Version, out packet, out error);
         return decoded
             ? packet
-            : throw new ProtocolViolationException("an undecodable WebSocket frame: " + error.Message, new EngineIOParseException(error));
+            : throw new ServerProtocolViolationException("an undecodable WebSocket frame: " + error.Message, new EngineIOParseException(error));
     }
 }

@@ -4,8 +4,9 @@ namespace TypedSio.Server.EngineIO;
 
 // v4: the server pings pingInterval after the handshake (and after each pong) and expects the pong within pingTimeout.
 // v3: the client pings; the server answers and closes when no ping came within pingInterval + pingTimeout.
-// One ITimer is re-armed for whichever deadline comes next; the deadline itself is also checked when a request arrives,
-// so a late timer never keeps a dead session alive.
+// One ITimer is re-armed for whichever deadline comes next (not a PeriodicTimer: the next ping is due an interval after
+// the pong, so the period is not fixed); the deadline itself is also checked when a request arrives, so a late timer
+// never keeps a dead session alive.
 internal sealed partial class EngineIOSession
 {
     private readonly ITimer _heartbeat;
@@ -97,11 +98,7 @@ internal sealed partial class EngineIOSession
             return;
         }
 
-        if (_pongDeadline is null)
-        {
-            return; // an unsolicited pong changes nothing
-        }
-
+        // Also for an unsolicited pong: like the reference, it restarts the interval before the next ping.
         _pongDeadline = null;
         _heartbeat.Change(_options.PingInterval, Timeout.InfiniteTimeSpan);
     }

@@ -19,13 +19,13 @@ public sealed class NamespaceRefusedException : ConnectErrorException
             serverMessage == "Invalid namespace"
                 ? "no namespace with this name is registered on the server (io.of(...)), or the path or namespace is misspelled."
                 : "a middleware (io.use or namespace.use) rejected the connection with next(new Error(...)).",
-            "the namespace name, the auth payload the client sends, and the server's middlewares; the error's Data carries what the middleware attached."))
+            "the namespace name, the auth payload the client sends, and the server's middlewares; the error's ServerData carries what the middleware attached."))
     {
         ArgumentNullException.ThrowIfNull(@namespace);
         ArgumentNullException.ThrowIfNull(serverMessage);
         Namespace = @namespace;
         ServerMessage = serverMessage;
-        Data = data?.Clone();
+        ServerData = data?.Clone();
     }
 
     /// <summary>The namespace that refused the connection.</summary>
@@ -35,15 +35,16 @@ public sealed class NamespaceRefusedException : ConnectErrorException
     public string ServerMessage { get; }
 
     /// <summary>The data the server attached to the error (the error's <c>data</c>), if any.</summary>
-    public new JsonElement? Data { get; }
+    /// <remarks>Not named <c>Data</c>, which <see cref="Exception"/> already uses for its own dictionary.</remarks>
+    public JsonElement? ServerData { get; }
 
-    /// <summary>Reads <see cref="Data"/> as a typed object.</summary>
+    /// <summary>Reads <see cref="ServerData"/> as a typed object.</summary>
     /// <typeparam name="T">The type to read.</typeparam>
     /// <param name="typeInfo">The source-generated metadata of <typeparamref name="T"/>.</param>
     /// <returns>The data, or the default of <typeparamref name="T"/> when there is none.</returns>
-    public T? GetData<T>(JsonTypeInfo<T> typeInfo)
+    public T? GetServerData<T>(JsonTypeInfo<T> typeInfo)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
-        return Data is { } data ? data.Deserialize(typeInfo) : default;
+        return ServerData is { } data ? data.Deserialize(typeInfo) : default;
     }
 }

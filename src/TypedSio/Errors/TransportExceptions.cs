@@ -95,12 +95,12 @@ public sealed class ConnectTimeoutException : ConnectErrorException
 }
 
 /// <summary>The server broke the Engine.IO or Socket.IO protocol: an invalid handshake, an undecodable or unexpected packet.</summary>
-public sealed class ProtocolViolationException : ConnectErrorException
+public sealed class ServerProtocolViolationException : ConnectErrorException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="detail">What the server sent that the protocol does not allow.</param>
     /// <param name="innerException">The parse error, if any.</param>
-    public ProtocolViolationException(string detail, Exception? innerException = null)
+    public ServerProtocolViolationException(string detail, Exception? innerException = null)
         : base(Describe(
             $"The server broke the protocol: {detail}",
             "the URL points at something that is not an Engine.IO v4 server (or not the protocol version the client speaks), or a proxy alters the traffic.",

@@ -24,7 +24,7 @@ public sealed class SocketIOErrorTests(ITestOutputHelper output)
         Assert.Equal("/admin", error.Namespace);
         Assert.Equal("not authorized", error.ServerMessage);
         Assert.False(error.WillRetry);
-        Assert.Equal("Please retry later", error.Data!.Value.GetProperty("content").GetString());
+        Assert.Equal("Please retry later", error.ServerData!.Value.GetProperty("content").GetString());
         Assert.Same(error, await events.ConnectErrorAsync());
         Assert.False(admin.IsActive);
         Assert.False(admin.IsConnected);
@@ -56,7 +56,7 @@ public sealed class SocketIOErrorTests(ITestOutputHelper output)
         var error = await Assert.ThrowsAsync<NamespaceRefusedException>(() => manager.Socket("/nope").ConnectAsync());
 
         Assert.Equal("Invalid namespace", error.ServerMessage);
-        Assert.Null(error.Data);
+        Assert.Null(error.ServerData);
         Assert.False(error.WillRetry);
     }
 
@@ -179,6 +179,6 @@ public sealed class SocketIOErrorTests(ITestOutputHelper output)
         using var document = JsonDocument.Parse("""{"name":"n","count":3}""");
         var error = new NamespaceRefusedException("/admin", "nope", document.RootElement);
 
-        Assert.Equal(new Reply("n", 3), error.GetData(SocketTestJsonContext.Default.Reply));
+        Assert.Equal(new Reply("n", 3), error.GetServerData(SocketTestJsonContext.Default.Reply));
     }
 }

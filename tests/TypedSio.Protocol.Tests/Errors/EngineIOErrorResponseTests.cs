@@ -96,7 +96,7 @@ public sealed class EngineIOErrorResponseTests
     {
         using var document = JsonDocument.Parse("""{"reason":"banned","retryAfter":30}""");
         var exception = new NamespaceRefusedException("/admin", "not authorized", document.RootElement);
-        var data = exception.GetData(ErrorTestJsonContext.Default.RefusalData);
+        var data = exception.GetServerData(ErrorTestJsonContext.Default.RefusalData);
         Assert.Equal("banned", data!.Reason);
         Assert.Equal(30, data.RetryAfter);
         Assert.Contains("middleware", exception.Message, StringComparison.Ordinal);
@@ -106,8 +106,8 @@ public sealed class EngineIOErrorResponseTests
     public void NamespaceRefused_InvalidNamespace_PointsAtTheNamespace()
     {
         var exception = new NamespaceRefusedException("/nope", "Invalid namespace");
-        Assert.Null(exception.Data);
-        Assert.Null(exception.GetData(ErrorTestJsonContext.Default.RefusalData));
+        Assert.Null(exception.ServerData);
+        Assert.Null(exception.GetServerData(ErrorTestJsonContext.Default.RefusalData));
         Assert.Contains("no namespace with this name", exception.Message, StringComparison.Ordinal);
     }
 }
