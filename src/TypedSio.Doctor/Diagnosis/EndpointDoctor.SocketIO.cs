@@ -62,7 +62,18 @@ internal sealed partial class EndpointDoctor
         {
             while (true)
             {
-                var text = await messages.Reader.ReadAsync(timeout.Token);
+                var next = messages.Reader.ReadAsync(timeout.Token).AsTask();
+                if (await Task.WhenAny(next, _sessionClosed.Task) != next && !next.IsCompleted)
+                {
+                    var closed = await _sessionClosed.Task;
+                    return new CheckResult(Id, Title, CheckVerdict.Fail, $"the session closed before the reply to CONNECT ({closed.Reason}{(closed.Exception is null ? "" : ": " + closed.Exception.Message)})")
+                    {
+                        Cause = "the server closed the Engine.IO session instead of answering the namespace request: not a Socket.IO server, or one that drops the connection on CONNECT.",
+                        Fix = "check the server's logs for the connection and that it is a Socket.IO v3/v4 server.",
+                    };
+                }
+
+                var text = await next;
                 _log.Add("socket.io-client", $"<- {Shorten(text)}");
                 if (!decoder.TryDecodeText(text, out var packet, out var error))
                 {

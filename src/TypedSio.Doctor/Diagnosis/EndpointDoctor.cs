@@ -81,7 +81,7 @@ internal sealed partial class EndpointDoctor : IDisposable
                 CheckResult result;
                 if (doctor._stopReason is { } reason)
                 {
-                    result = new CheckResult(id, title, CheckVerdict.Skip, reason);
+                    result = new CheckResult(id, title, CheckVerdict.Skip, "skipped: " + reason);
                 }
                 else
                 {

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TypedSio.Server.EngineIO;
+using TypedSio.SocketIO;
+using TypedSio.Testing;
+
+namespace TypedSio.Doctor.Tests.Support;
+
+/// <summary>A Kestrel server on 127.0.0.1 (HTTPS with a certificate) running for one test.</summary>
+internal sealed class TestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestServer(WebApplication app, int port, bool secure)
+    {
+        _app = app;
+        Port = port;
+        Url = $"{(secure ? "https" : "http")}://127.0.0.1:{port}";
+    }
+
+    public int Port { get; }
+
+    public string Url { get; }
+
+    /// <summary>Answers every request with <paramref name="handler"/>: stubs of servers that are not ours.</summary>
+    public static Task<TestServer> StartStubAsync(RequestDelegate handler, X509Certificate2? certificate = null) =>
+        StartAsync(certificate, (_, app) => app.Run(handler));
+
+    /// <summary>
+    /// The project's Engine.IO server at /socket.io/ with Socket.IO CONNECT answered by hand (the Socket.IO server layer
+    /// lives elsewhere): "/" is accepted, any other namespace is refused with "Invalid namespace".
+    /// </summary>
+    public static Task<TestServer> StartEngineIOAsync(Action<EngineIOServerOptions>? configure = null, X509Certificate2? certificate = null) =>
+        StartAsync(certificate, (builder, app) => app.MapEngineIO("/socket.io/", AnswerConnectAsync, o =>
+        {
+            o.PingInterval = TimeSpan.FromMilliseconds(300);
+            o.PingTimeout = TimeSpan.FromMilliseconds(5000);
+            configure?.Invoke(o);
+        }));
+
+    public async ValueTask DisposeAsync()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _app.StopAsync(stop.Token);
+        await _app.DisposeAsync();
+    }
+
+    private static async Task<TestServer> StartAsync(X509Certificate2? certificate, Action<WebApplicationBuilder, WebApplication> map)
+    {
+        var port = FreePort.Next();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
+        {
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
+        builder.Services.AddEngineIO();
+        var app = builder.Build();
+        map(builder, app);
+        await app.StartAsync();
+        return new TestServer(app, port, certificate is not null);
+    }
+
+    private static async Task AnswerConnectAsync(IEngineIOConnection connection)
+    {
+        var decoder = new SocketIODecoder();
+        await foreach (var message in connection.ReadAllAsync())
+        {
+            if (message.IsBinary || !decoder.TryDecodeText(message.GetText(), out var packet, out _) || packet?.Type != SocketIOPacketType.Connect)
+            {
+                continue;
+            }
+
+            var reply = packet.Namespace == "/"
+                ? SocketIOPacket.CreateConnect("/", new List<KeyValuePair<string, object?>> { new("sid", connection.Id + "-io") })
+                : SocketIOPacket.CreateConnectError(packet.Namespace, "Invalid namespace");
+            await connection.SendAsync(EngineIOMessage.Text(reply.ToString()));
+        }
+    }
+}
+
+/// <summary>A self-signed certificate for 127.0.0.1 and localhost, made fresh for the test run.</summary>
+internal static class SelfSigned
+{
+    private static readonly Lazy<X509Certificate2> Created = new(() =>
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        var now = DateTimeOffset.UtcNow;
+        using var created = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
+
+        // Kestrel on Linux wants a key it can use from a PFX, not an ephemeral one.
+        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), password: null);
+    });
+
+    public static X509Certificate2 Certificate => Created.Value;
+
+    /// <summary>The public certificate alone, as --ca would load it.</summary>
+    public static X509Certificate2 Public => X509CertificateLoader.LoadCertificate(Certificate.RawData);
+}
