@@ -138,6 +138,7 @@ internal static class DoctorCli
         }
 
         view.Footer(result);
+        await console.Profile.Out.Writer.FlushAsync(cancellationToken);
         return result.Healthy ? Healthy : Unhealthy;
     }
 
@@ -153,7 +154,7 @@ internal static class DoctorCli
             Ansi = AnsiSupport.No,
             ColorSystem = ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
+            Out = new AnsiConsoleOutput(new TrimmingWriter(output)),
         });
 
         // A file or a pipe has no width: keep each line whole rather than wrapped at 80 columns.

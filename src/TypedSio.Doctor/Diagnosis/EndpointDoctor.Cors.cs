@@ -58,9 +58,9 @@ internal sealed partial class EndpointDoctor
                 $"a page on {origin} would be blocked: " + (!get.IsSuccess ? $"the handshake with that Origin gets HTTP {get.Status}"
                     : allowOrigin is null ? "the response has no Access-Control-Allow-Origin" : $"Access-Control-Allow-Origin is '{allowOrigin}'"))
             {
-                Cause = allowOrigin is null && get.IsSuccess
-                    ? $"the server's CORS settings do not allow {origin} (or it has no cors option at all)."
-                    : $"the server refuses the origin {origin}.",
+                Cause = !get.IsSuccess ? $"the server refuses requests from the origin {origin} (an origin check in allowRequest or in front of the server)."
+                    : allowOrigin is null ? $"the server's CORS settings do not allow {origin} (or it has no cors option at all)."
+                    : $"the server's CORS settings allow '{allowOrigin}', not {origin}.",
                 Fix = $"allow the origin on the server: new Server(httpServer, {{ cors: {{ origin: [\"{origin}\"] }} }}) in Node, EngineIOServerOptions.Cors.Origins.Add(\"{origin}\") in TypedSio; or use transports: ['websocket'] in the browser (no CORS for WebSocket).",
                 Details = details,
             };

@@ -1,4 +1,5 @@
 using Spectre.Console;
+using Spectre.Console.Rendering;
 using TypedSio.Doctor.Diagnosis;
 
 namespace TypedSio.Doctor.Output;
@@ -21,22 +22,26 @@ internal sealed class ConsoleReport(IAnsiConsole console, bool verbose)
             CheckVerdict.Fail => ("FAIL", "red"),
             _ => ("SKIP", "grey"),
         };
-        console.MarkupLine($"[{colour} bold]{label}[/]  [bold]{Markup.Escape(check.Title),-19}[/] {Markup.Escape(check.Summary)}");
+        // A grid keeps the cause, the fix and wrapped lines aligned under the summary on a narrow terminal.
+        var body = new List<IRenderable> { new Markup(Markup.Escape(check.Summary)) };
         if (check.Cause is not null)
         {
-            console.MarkupLine($"      [{colour}]cause:[/] {Markup.Escape(check.Cause)}");
+            body.Add(new Markup($"[{colour}]cause:[/] {Markup.Escape(check.Cause)}"));
         }
 
         if (check.Fix is not null)
         {
-            console.MarkupLine($"      [{colour}]fix:[/]   {Markup.Escape(check.Fix)}");
+            body.Add(new Markup($"[{colour}]fix:[/]   {Markup.Escape(check.Fix)}"));
         }
 
         var shown = verbose ? check.Details : check.Details.Where(d => d.Key == "note" || check.Verdict == CheckVerdict.Fail);
-        foreach (var (name, value) in shown)
-        {
-            console.MarkupLine($"      [grey]{Markup.Escape(name)}: {Markup.Escape(value)}[/]");
-        }
+        body.AddRange(shown.Select(d => new Markup($"[grey]{Markup.Escape(d.Key)}: {Markup.Escape(d.Value)}[/]")));
+        var grid = new Grid();
+        grid.AddColumn(new GridColumn().NoWrap().Padding(0, 0, 2, 0));
+        grid.AddColumn(new GridColumn().NoWrap().Width(19).Padding(0, 0, 1, 0));
+        grid.AddColumn(new GridColumn().Padding(0, 0, 0, 0));
+        grid.AddRow(new Markup($"[{colour} bold]{label}[/]"), new Markup($"[bold]{Markup.Escape(check.Title)}[/]"), new Rows(body));
+        console.Write(grid);
     }
 
     public void Exchange(string line) => console.MarkupLine($"[grey]  {Markup.Escape(line)}[/]");
