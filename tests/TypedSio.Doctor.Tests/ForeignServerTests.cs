@@ -141,4 +141,71 @@ public sealed class ForeignServerTests
         websocket.Says("proxy_set_header Upgrade");
         report.Verdict("upgrade", CheckVerdict.Warn);
     }
+
+    [Fact]
+    public async Task Doctor_InstancesWithoutStickySessions_SaysSo()
+    {
+        // The handshake reached one instance, the next request of the session another that never saw it.
+        await using var server = await TestServer.StartStubAsync(context =>
+        {
+            if (context.Request.Query.ContainsKey("sid"))
+            {
+                context.Response.StatusCode = 400;
+                context.Response.ContentType = "application/json";
+                return context.Response.WriteAsync("""{"code":1,"message":"Session ID unknown"}""");
+            }
+
+            return context.Response.WriteAsync("""0{"sid":"s1","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}""");
+        });
+
+        var report = await Diagnose.RunAsync(server.Url, heartbeats: 0);
+
+        var session = report.Verdict("session", CheckVerdict.Fail);
+        session.Says("error 1");
+        session.Says("without sticky sessions");
+    }
+
+    [Fact]
+    public async Task Doctor_ServerStopsPinging_FailsTheHeartbeatWithPingTimeout()
+    {
+        // A WebSocket-only server that answers CONNECT and then never pings, as behind a proxy that buffers or drops them.
+        await using var server = await TestServer.StartStubAsync(async context =>
+        {
+            if (!context.WebSockets.IsWebSocketRequest)
+            {
+                context.Response.StatusCode = 400;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync("""{"code":0,"message":"Transport unknown"}""");
+                return;
+            }
+
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            await SendAsync(socket, """0{"sid":"s1","upgrades":[],"pingInterval":200,"pingTimeout":200,"maxPayload":1000000}""");
+            var buffer = new byte[4096];
+            while (true)
+            {
+                var received = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                if (received.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                if (System.Text.Encoding.UTF8.GetString(buffer, 0, received.Count) == "40")
+                {
+                    await SendAsync(socket, """40{"sid":"io-1"}""");
+                }
+            }
+        });
+
+        var report = await Diagnose.RunAsync(server.Url, heartbeats: 1);
+
+        report.Verdict("handshake", CheckVerdict.Warn);
+        report.Verdict("namespace", CheckVerdict.Pass);
+        var heartbeat = report.Verdict("heartbeat", CheckVerdict.Fail);
+        heartbeat.Says("ping timeout after 0 of 1 pings");
+        heartbeat.Says("proxy_read_timeout");
+    }
+
+    private static Task SendAsync(System.Net.WebSockets.WebSocket socket, string text) =>
+        socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(text), System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
 }

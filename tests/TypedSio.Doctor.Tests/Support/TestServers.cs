@@ -65,6 +65,7 @@ internal sealed class TestServer : IAsyncDisposable
         }));
         builder.Services.AddEngineIO();
         var app = builder.Build();
+        app.UseWebSockets();
         map(builder, app);
         await app.StartAsync();
         return new TestServer(app, port, certificate is not null);
@@ -88,28 +89,63 @@ internal sealed class TestServer : IAsyncDisposable
     }
 }
 
-/// <summary>A self-signed certificate for 127.0.0.1 and localhost, made fresh for the test run.</summary>
+/// <summary>Certificates made fresh for the test run (nothing is installed on the machine).</summary>
 internal static class SelfSigned
 {
-    private static readonly Lazy<X509Certificate2> Created = new(() =>
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("localhost");
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        var now = DateTimeOffset.UtcNow;
-        using var created = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
+    private static readonly Lazy<X509Certificate2> Created = new(() => Create("CN=localhost", DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30)));
 
-        // Kestrel on Linux wants a key it can use from a PFX, not an ephemeral one.
-        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), password: null);
-    });
-
+    /// <summary>A self-signed certificate for 127.0.0.1 and localhost, with its key.</summary>
     public static X509Certificate2 Certificate => Created.Value;
 
     /// <summary>The public certificate alone, as --ca would load it.</summary>
     public static X509Certificate2 Public => X509CertificateLoader.LoadCertificate(Certificate.RawData);
+
+    /// <summary>A self-signed certificate with the given validity and names (127.0.0.1 and localhost by default).</summary>
+    public static X509Certificate2 Create(string subject, DateTimeOffset notBefore, DateTimeOffset notAfter, string? dnsName = "localhost", bool withLoopbackIp = true)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        AddServerExtensions(request, dnsName, withLoopbackIp);
+        using var created = request.CreateSelfSigned(notBefore, notAfter);
+        return WithUsableKey(created);
+    }
+
+    /// <summary>A private CA and a server certificate for 127.0.0.1 it issued (the server sends the leaf only).</summary>
+    public static (X509Certificate2 Ca, X509Certificate2 Server) CreateIssued()
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var caKey = RSA.Create(2048);
+        var caRequest = new CertificateRequest("CN=Doctor Test CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        using var ca = caRequest.CreateSelfSigned(now.AddDays(-1), now.AddDays(90));
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=doctor-server", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        AddServerExtensions(request, "localhost", withLoopbackIp: true);
+        using var issued = request.Create(ca, now.AddHours(-1), now.AddDays(60), RandomNumberGenerator.GetBytes(8));
+        using var withKey = issued.CopyWithPrivateKey(key);
+        return (X509CertificateLoader.LoadCertificate(ca.RawData), WithUsableKey(withKey));
+    }
+
+    private static void AddServerExtensions(CertificateRequest request, string? dnsName, bool withLoopbackIp)
+    {
+        var names = new SubjectAlternativeNameBuilder();
+        if (dnsName is not null)
+        {
+            names.AddDnsName(dnsName);
+        }
+
+        if (withLoopbackIp)
+        {
+            names.AddIpAddress(IPAddress.Loopback);
+        }
+
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+    }
+
+    // Kestrel on Linux wants a key it can use from a PFX, not an ephemeral one.
+    private static X509Certificate2 WithUsableKey(X509Certificate2 certificate) =>
+        X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), password: null);
 }
