@@ -27,6 +27,43 @@ public sealed class ForeignServerTests
     }
 
     [Fact]
+    public async Task Doctor_PortThatNeverAnswers_SaysItIsNotAnsweringHttp()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+
+        // The kernel completes the TCP handshake from the backlog; nothing ever reads or answers.
+        var report = await Diagnose.RunAsync($"http://127.0.0.1:{port}", stepSeconds: 2);
+
+        report.Verdict("tcp", CheckVerdict.Pass);
+        report.Verdict("handshake", CheckVerdict.Fail).Says("no HTTP answer within 2 s");
+    }
+
+    [Fact]
+    public async Task Doctor_PortSpeakingAnotherProtocol_SaysItIsNotHttp()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var banners = Task.Run(async () =>
+        {
+            // Every connection gets an SSH-style banner and is closed.
+            while (true)
+            {
+                using var client = await listener.AcceptTcpClientAsync();
+                await client.GetStream().WriteAsync("SSH-2.0-OpenSSH_9.6\r\n"u8.ToArray());
+            }
+        });
+
+        var report = await Diagnose.RunAsync($"http://127.0.0.1:{port}");
+
+        report.Verdict("handshake", CheckVerdict.Fail).Says("does not speak HTTP");
+        listener.Stop();
+        await Assert.ThrowsAnyAsync<Exception>(() => banners);
+    }
+
+    [Fact]
     public async Task Doctor_UnresolvableHost_FailsDns()
     {
         var report = await Diagnose.RunAsync("http://doctor-test.invalid:3000");

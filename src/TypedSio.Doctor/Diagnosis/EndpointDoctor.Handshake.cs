@@ -10,7 +10,33 @@ internal sealed partial class EndpointDoctor
     private async Task<CheckResult> CheckHandshakeAsync(CancellationToken cancellationToken)
     {
         const string Id = "handshake", Title = "Engine.IO handshake";
-        var answer = await GetAsync(_target.Http("EIO=4&transport=polling&t=doctor1"), cancellationToken);
+        HttpAnswer answer;
+        try
+        {
+            answer = await GetAsync(_target.Http("EIO=4&transport=polling&t=doctor1"), cancellationToken);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            StopAfter("the server does not answer HTTP.");
+            return new CheckResult(Id, Title, CheckVerdict.Fail, $"no HTTP answer within {_options.StepTimeout.TotalSeconds:0} s")
+            {
+                Cause = "something accepts connections on this port but never answers the request: not an HTTP server, a hung server, or a proxy waiting for an upstream that does not answer.",
+                Fix = "check which program listens on the port and that the Socket.IO server is responsive (its logs, its event loop).",
+            };
+        }
+        catch (HttpRequestException exception)
+        {
+            _log.Add("http", $"failed: {exception.Message}");
+            StopAfter("the server does not answer HTTP.");
+            return new CheckResult(Id, Title, CheckVerdict.Fail, $"the HTTP request failed: {exception.Message}")
+            {
+                Cause = exception.HttpRequestError == HttpRequestError.InvalidResponse
+                    ? "the port does not speak HTTP (another protocol, e.g. a database or SSH), or it speaks TLS and the URL says http://."
+                    : "the server closed or reset the connection while answering (a crash, a proxy or firewall in between).",
+                Fix = "check the URL's scheme and port, and which program listens there.",
+            };
+        }
+
         var statusDetail = new KeyValuePair<string, string>("status", answer.Status.ToString(CultureInfo.InvariantCulture));
         if (answer.IsSuccess)
         {

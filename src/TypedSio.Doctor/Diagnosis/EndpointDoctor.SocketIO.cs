@@ -171,10 +171,11 @@ internal sealed partial class EndpointDoctor
         var gaps = new List<TimeSpan>();
         var previous = _sessionOpenedAt;
         var allowance = handshake.PingInterval + handshake.PingTimeout + _options.StepTimeout;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         for (var i = 0; i < _options.Heartbeats; i++)
         {
             var ping = _pings.Reader.ReadAsync(cancellationToken).AsTask();
-            var winner = await Task.WhenAny(ping, _sessionClosed.Task, Task.Delay(allowance, cancellationToken));
+            var winner = await Task.WhenAny(ping, _sessionClosed.Task, Task.Delay(allowance, stop.Token));
             cancellationToken.ThrowIfCancellationRequested();
             if (winner != ping)
             {
@@ -191,6 +192,9 @@ internal sealed partial class EndpointDoctor
             gaps.Add(Stopwatch.GetElapsedTime(previous, at));
             previous = at;
         }
+
+        // The client's own watchdog closes the session when pings stop, so the last timer is only a safety net.
+        await stop.CancelAsync();
 
         // The server sends the next ping pingInterval after it got the pong, so the gap beyond pingInterval is the round trip.
         var roundTrips = gaps.Skip(1).Select(g => g - handshake.PingInterval).Where(t => t >= TimeSpan.Zero).ToList();

@@ -150,7 +150,19 @@ internal sealed partial class EndpointDoctor
         client.UpgradeFailed += (_, error) => outcome.TrySetResult(error);
         client.Closed += (_, e) => outcome.TrySetResult(e.Exception ?? new InvalidOperationException("the session closed: " + e.Reason));
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        await client.OpenAsync(cancellationToken);
+        try
+        {
+            await client.OpenAsync(cancellationToken);
+        }
+        catch (ConnectErrorException error)
+        {
+            return new CheckResult(Id, Title, CheckVerdict.Fail, $"the Engine.IO client could not open a polling session: {error.GetType().Name}")
+            {
+                Cause = error.Message,
+                Fix = "see the handshake check; the client saw what it did not.",
+            };
+        }
+
         Exception? failure;
         try
         {

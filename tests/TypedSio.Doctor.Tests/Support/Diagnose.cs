@@ -13,7 +13,8 @@ internal static class Diagnose
         string? auth = null,
         X509Certificate2? ca = null,
         int heartbeats = 1,
-        string? path = null)
+        string? path = null,
+        int stepSeconds = 15)
     {
         var options = new DoctorOptions
         {
@@ -24,7 +25,7 @@ internal static class Diagnose
             AuthJson = auth,
             CaCertificates = ca is null ? [] : [ca],
             Heartbeats = heartbeats,
-            StepTimeout = TimeSpan.FromSeconds(15),
+            StepTimeout = TimeSpan.FromSeconds(stepSeconds),
         };
         return EndpointDoctor.RunAsync(options);
     }
