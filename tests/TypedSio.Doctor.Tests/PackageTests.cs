@@ -33,7 +33,17 @@ public sealed class PackageTests : IDisposable
         var tools = Path.Combine(_work, "tools");
         var pack = await RunAsync("dotnet", "pack", project, "--no-build", "-c", Configuration, "-o", feed, "-p:PackageVersion=" + Version);
         Assert.True(pack.ExitCode == 0, pack.Output);
-        var install = await RunAsync("dotnet", "tool", "install", "--tool-path", tools, "--add-source", feed, "--version", Version, "TypedSio.Doctor");
+        // Only the folder feed: everything the tool needs must be inside its package.
+        var config = Path.Combine(_work, "nuget.config");
+        await File.WriteAllTextAsync(config, $"""
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        var install = await RunAsync("dotnet", "tool", "install", "--tool-path", tools, "--configfile", config, "--add-source", feed, "--version", Version, "TypedSio.Doctor");
         Assert.True(install.ExitCode == 0, install.Output);
         var typedsio = Path.Combine(tools, OperatingSystem.IsWindows() ? "typedsio.exe" : "typedsio");
 
