@@ -116,6 +116,19 @@ public sealed class OwnServerTests
     }
 
     [Fact]
+    public async Task Doctor_EngineIOServerWithoutSocketIO_SaysNothingAnswersConnect()
+    {
+        await using var server = await TestServer.StartEngineIOAsync(answerConnect: false);
+
+        var report = await Diagnose.RunAsync(server.Url, heartbeats: 0, stepSeconds: 2);
+
+        report.Verdict("handshake", CheckVerdict.Pass);
+        var check = report.Verdict("namespace", CheckVerdict.Fail);
+        check.Says("no answer to CONNECT /");
+        check.Says("an Engine.IO server without Socket.IO");
+    }
+
+    [Fact]
     public async Task Doctor_SelfSignedCertificate_FailsAndSaysHowToTrustIt()
     {
         await using var server = await TestServer.StartEngineIOAsync(certificate: SelfSigned.Certificate);

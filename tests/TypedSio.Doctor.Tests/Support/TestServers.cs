@@ -34,10 +34,14 @@ internal sealed class TestServer : IAsyncDisposable
 
     /// <summary>
     /// The project's Engine.IO server at /socket.io/ with Socket.IO CONNECT answered by hand (the Socket.IO server layer
-    /// lives elsewhere): "/" is accepted, any other namespace is refused with "Invalid namespace".
+    /// lives elsewhere): "/" is accepted, any other namespace is refused with "Invalid namespace". Without
+    /// <paramref name="answerConnect"/> it is a bare Engine.IO server that never answers Socket.IO packets.
     /// </summary>
-    public static Task<TestServer> StartEngineIOAsync(Action<EngineIOServerOptions>? configure = null, X509Certificate2? certificate = null) =>
-        StartAsync(certificate, (builder, app) => app.MapEngineIO("/socket.io/", AnswerConnectAsync, o =>
+    public static Task<TestServer> StartEngineIOAsync(
+        Action<EngineIOServerOptions>? configure = null,
+        X509Certificate2? certificate = null,
+        bool answerConnect = true) =>
+        StartAsync(certificate, (builder, app) => app.MapEngineIO("/socket.io/", answerConnect ? AnswerConnectAsync : connection => connection.Closed, o =>
         {
             o.PingInterval = TimeSpan.FromMilliseconds(300);
             o.PingTimeout = TimeSpan.FromMilliseconds(5000);
