@@ -86,9 +86,18 @@ public sealed class EngineIOClientOptions
     public EngineIOClientTlsOptions Tls { get; } = new();
 
     /// <summary>
+    /// The HTTP proxy both transports go through: polling requests (absolute-form for <c>http</c>, a <c>CONNECT</c>
+    /// tunnel for <c>https</c>) and the WebSocket (always a <c>CONNECT</c> tunnel). Null (the default) keeps the
+    /// platform's default proxy (the <c>HTTP_PROXY</c>/<c>HTTPS_PROXY</c>/<c>NO_PROXY</c> environment variables). A proxy
+    /// that refuses or cannot be reached fails the connection with <see cref="ProxyFailedException"/>. Proxy
+    /// credentials go in <see cref="IWebProxy.Credentials"/>. Ignored when <see cref="HttpMessageHandler"/> is set.
+    /// </summary>
+    public IWebProxy? Proxy { get; set; }
+
+    /// <summary>
     /// An HTTP handler to use instead of the one the client builds (e.g. for a proxy). It carries both transports, so for
-    /// WebSocket it must be, or delegate to, a <see cref="SocketsHttpHandler"/>. When set, <see cref="Tls"/> and
-    /// <see cref="Cookies"/> are not applied: configure them on the handler. The client does not dispose it.
+    /// WebSocket it must be, or delegate to, a <see cref="SocketsHttpHandler"/>. When set, <see cref="Tls"/>, <see cref="Proxy"/>
+    /// and <see cref="Cookies"/> are not applied: configure them on the handler. The client does not dispose it.
     /// </summary>
     public HttpMessageHandler? HttpMessageHandler { get; set; }
 

@@ -28,6 +28,13 @@ internal sealed class CertificateValidator
             handler.CookieContainer = options.Cookies;
         }
 
+        if (options.Proxy is not null)
+        {
+            // One handler carries both transports, so setting the proxy here covers polling and the WebSocket alike.
+            handler.Proxy = options.Proxy;
+            handler.UseProxy = true;
+        }
+
         handler.SslOptions.RemoteCertificateValidationCallback = Validate;
         if (_tls.ClientCertificates.Count > 0)
         {

@@ -30,6 +30,18 @@ internal static class ConnectFailures
             }
         }
 
+        if (context.ProxyUri is { } proxy)
+        {
+            // Through a proxy the client only ever connects to the proxy, so a connection or tunnel failure is the proxy's.
+            for (var current = exception; current is not null; current = current.InnerException)
+            {
+                if (current is HttpRequestException { HttpRequestError: HttpRequestError.ProxyTunnelError or HttpRequestError.ConnectionError } failure)
+                {
+                    return new ProxyFailedException(proxy, failure.StatusCode is { } status ? (int)status : null, exception);
+                }
+            }
+        }
+
         for (var current = exception; current is not null; current = current.InnerException)
         {
             if (current is SocketException or IOException
@@ -43,8 +55,10 @@ internal static class ConnectFailures
     }
 
     /// <summary>Reads a non-success response as a typed refusal.</summary>
-    public static ConnectErrorException FromResponse(int status, string? contentType, string body) =>
-        TypedSio.EngineIOErrorResponse.TryParse(status, contentType, body, out var refusal)
+    public static ConnectErrorException FromResponse(int status, string? contentType, string body, TransportContext context) =>
+        status == 407 && context.ProxyUri is { } proxy
+            ? new ProxyFailedException(proxy, status)
+            : TypedSio.EngineIOErrorResponse.TryParse(status, contentType, body, out var refusal)
             ? refusal!.ToException()
             : new UnexpectedHttpResponseException(status, contentType, body);
 }

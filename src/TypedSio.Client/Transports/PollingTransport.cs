@@ -149,7 +149,7 @@ internal sealed partial class PollingTransport : EngineIOTransport
                 var status = (int)response.StatusCode;
                 var text = Encoding.UTF8.GetString(body);
                 Log.RequestRefused(Context.PollingLogger, method.Method, status, text);
-                throw ConnectFailures.FromResponse(status, response.Content.Headers.ContentType?.ToString(), text);
+                throw ConnectFailures.FromResponse(status, response.Content.Headers.ContentType?.ToString(), text, Context);
             }
 
             return body;

@@ -44,6 +44,11 @@ internal sealed class TransportContext : IDisposable
     /// <summary>Whether the handler is the client's own, so that <see cref="CertificateValidator"/> sees every certificate.</summary>
     public bool ValidatesCertificates => _ownedHandler is not null;
 
+    /// <summary>The proxy the client's own handler sends this server's traffic through, or null for a direct connection.</summary>
+    public Uri? ProxyUri => _ownedHandler is not null && Options.Proxy is { } proxy && !proxy.IsBypassed(Options.Uri)
+        ? proxy.GetProxy(Options.Uri)
+        : null;
+
     public ILogger EngineLogger { get; }
 
     public ILogger PollingLogger { get; }

@@ -52,7 +52,7 @@ internal sealed partial class WebSocketTransport : EngineIOTransport
             if (capture.Refusal is { } refusal)
             {
                 Log.UpgradeRefused(Context.WebSocketLogger, refusal.Status, refusal.Body);
-                throw ConnectFailures.FromResponse(refusal.Status, refusal.ContentType, refusal.Body);
+                throw ConnectFailures.FromResponse(refusal.Status, refusal.ContentType, refusal.Body, Context);
             }
 
             throw ConnectFailures.Map(exception, Context) ?? new ServerUnreachableException(Context.Host, Context.Port, exception);

@@ -147,3 +147,36 @@ public sealed class UnexpectedHttpResponseException : ConnectErrorException
 
     private static string Shorten(string body) => body.Length <= 200 ? body.Trim() : string.Concat(body.AsSpan(0, 200), "…");
 }
+
+/// <summary>
+/// The configured HTTP proxy could not be reached, or refused to carry the connection (e.g. 407 Proxy Authentication
+/// Required, or a failed <c>CONNECT</c> tunnel).
+/// </summary>
+public sealed class ProxyFailedException : ConnectErrorException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="proxy">The proxy the client went through.</param>
+    /// <param name="httpStatus">The status the proxy answered with, or null when it could not be reached or gave none.</param>
+    /// <param name="innerException">The HTTP or socket exception that says why, if any.</param>
+    public ProxyFailedException(Uri proxy, int? httpStatus, Exception? innerException = null)
+        : base(Describe(
+            httpStatus is { } status
+                ? $"The proxy {proxy} refused the connection with HTTP {status}."
+                : $"The proxy {proxy} could not be reached or failed to open a tunnel: {innerException?.Message}",
+            httpStatus == 407
+                ? "the proxy requires authentication and the client sent no or wrong credentials."
+                : "the proxy is not running at that address, or it does not allow connections to this server.",
+            "the proxy address and credentials (IWebProxy.Credentials), and whether the proxy allows this host and port."),
+            innerException)
+    {
+        ArgumentNullException.ThrowIfNull(proxy);
+        Proxy = proxy;
+        HttpStatus = httpStatus;
+    }
+
+    /// <summary>The proxy the client went through.</summary>
+    public Uri Proxy { get; }
+
+    /// <summary>The status the proxy answered with, or null when it could not be reached or gave none.</summary>
+    public int? HttpStatus { get; }
+}
