@@ -93,7 +93,7 @@ public sealed partial class SocketIOSocket
     public Task EmitAsync(string eventName, params object?[] arguments)
     {
         SocketIONamespace.ThrowIfReserved(eventName);
-        return SendPacketAsync(SocketIOPacket.CreateEvent(eventName, arguments, Namespace.Name, options: Namespace.Server.Options.JsonOptions));
+        return SendEventAsync(SocketIOPacket.CreateEvent(eventName, arguments, Namespace.Name, options: Namespace.Server.Options.JsonOptions));
     }
 
     /// <summary>Sends an event and waits for the client's acknowledgement.</summary>
@@ -114,8 +114,17 @@ public sealed partial class SocketIOSocket
     Task ISocketIOEmitter.EmitAsync(SocketIOPacket eventPacket, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(eventPacket);
-        return SendPacketAsync(new SocketIOPacket(eventPacket.Type, Namespace.Name, eventPacket.Payload, null, eventPacket.Attachments));
+        return SendEventAsync(new SocketIOPacket(eventPacket.Type, Namespace.Name, eventPacket.Payload, null, eventPacket.Attachments));
     }
+
+    // With recovery on, the reference sends a socket's own events through the adapter to the socket's room, so that they
+    // get an offset and are kept for recovery like broadcasts; a client relies on that to recover events sent only to it.
+    private Task SendEventAsync(SocketIOPacket packet) =>
+        Namespace.Server.Options.ConnectionStateRecovery is null
+            ? SendPacketAsync(packet)
+            : Namespace.Adapter.BroadcastAsync(
+                packet,
+                new SocketIOBroadcastOptions(new HashSet<string>(StringComparer.Ordinal) { Id }, new HashSet<string>(StringComparer.Ordinal), SocketIOBroadcastFlags.None)).AsTask();
 
     /// <summary>Sends an event packet (built for any namespace, without id) and waits for the acknowledgement.</summary>
     /// <param name="eventPacket">The event.</param>
