@@ -84,6 +84,7 @@ public sealed class BothServersEngineTests
         var error = await Assert.ThrowsAsync<EngineIOTransportUnknownException>(() => client.OpenAsync());
 
         Assert.Equal(400, error.HttpStatus);
+        Assert.Equal("Transport unknown", error.RawBody);
     }
 
     [Theory]
@@ -134,6 +135,44 @@ public sealed class BothServersEngineTests
         Assert.Equal(EngineIOErrorCode.UnsupportedProtocolVersion, error.Code);
         Assert.Equal(400, error.HttpStatus);
         Assert.Equal("""{"code":5,"message":"Unsupported protocol version"}""", error.RawBody);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task OpenAsync_WebSocketRefusedByAllowRequest_ThrowsForbiddenFromPlainTextRefusal(ServerKind kind)
+    {
+        await using var server = await IEngineTestServer.StartAsync(kind, new EngineServerSettings(RefuseWithoutMessage: true));
+        await using var client = new EngineIOClient(server.ClientOptions(EngineIOTransportKind.WebSocket));
+
+        var error = await Assert.ThrowsAsync<EngineIOForbiddenException>(() => client.OpenAsync());
+
+        Assert.Equal("Forbidden", error.RawBody);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task OpenAsync_WebSocketRefusedWithCustomMessage_KeepsTheMessage(ServerKind kind)
+    {
+        await using var server = await IEngineTestServer.StartAsync(kind, new EngineServerSettings(Refuse: "no entry for you"));
+        await using var client = new EngineIOClient(server.ClientOptions(EngineIOTransportKind.WebSocket));
+
+        var error = await Assert.ThrowsAnyAsync<ConnectErrorException>(() => client.OpenAsync());
+
+        Assert.Contains("no entry for you", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task OpenAsync_V3WebSocketClientAgainstV4OnlyServer_ThrowsConnectError(ServerKind kind)
+    {
+        await using var server = await IEngineTestServer.StartAsync(kind);
+        var options = server.ClientOptions(EngineIOTransportKind.WebSocket);
+        options.ProtocolVersion = EngineIOProtocolVersion.V3;
+        await using var client = new EngineIOClient(options);
+
+        var error = await Assert.ThrowsAnyAsync<ConnectErrorException>(() => client.OpenAsync());
+
+        Assert.Contains("Unsupported protocol version", error.Message, StringComparison.Ordinal);
     }
 
     private static EngineIOClientOptions Options(IEngineTestServer server, string mode) => mode switch

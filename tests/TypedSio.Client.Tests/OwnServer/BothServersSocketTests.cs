@@ -227,4 +227,47 @@ public sealed class BothServersSocketTests
         Assert.Equal("while-down-2", second[0]);
         Assert.Equal(new byte[] { 7 }, second[1]);
     }
+
+    [Theory]
+    [MemberData(nameof(KindsAndModes))]
+    public async Task ConnectionStateRecovery_TransportClosed_SessionRestoredWithMissedEvents(ServerKind kind, TransportMode mode)
+    {
+        await using var server = await ISocketTestServer.StartAsync(kind, recovery: true);
+        await using var manager = server.CreateManager(mode);
+        var socket = manager.Socket();
+        var events = new SocketEvents(socket, "auth", "missed");
+        await socket.ConnectAsync();
+        await events.ConnectedAsync();
+        var id = socket.Id;
+        Assert.IsType<string>((await events.NextAsync("auth"))[^1]); // the offset a server with recovery appends
+        Assert.False(socket.IsRecovered);
+
+        await socket.EmitAsync("close-transport");
+
+        Assert.Equal("transport close", (await events.DisconnectedAsync()).Reason);
+        await events.ConnectedAsync();
+        Assert.True(socket.IsRecovered);
+        Assert.Equal(id, socket.Id);
+        Assert.Equal("after-close", (await events.NextAsync("missed"))[0]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task ConnectionStateRecovery_ServerWithoutIt_NewSessionNotRecovered(ServerKind kind)
+    {
+        await using var server = await ISocketTestServer.StartAsync(kind);
+        await using var manager = server.CreateManager(TransportMode.WebSocket);
+        var socket = manager.Socket();
+        var events = new SocketEvents(socket);
+        await socket.ConnectAsync();
+        await events.ConnectedAsync();
+        var id = socket.Id;
+
+        await socket.EmitAsync("close-transport");
+        await events.DisconnectedAsync();
+        await events.ConnectedAsync();
+
+        Assert.False(socket.IsRecovered);
+        Assert.NotEqual(id, socket.Id);
+    }
 }

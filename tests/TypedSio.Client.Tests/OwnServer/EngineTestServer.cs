@@ -20,7 +20,10 @@ public enum ServerKind
 }
 
 /// <summary>What a two-server test asks of its server: the settings the reference script takes.</summary>
-public sealed record EngineServerSettings(string[]? Transports = null, string? Refuse = null);
+/// <param name="Transports">The transports the server allows; null for both.</param>
+/// <param name="Refuse">When set, AllowRequest refuses every handshake with this message.</param>
+/// <param name="RefuseWithoutMessage">When true, AllowRequest refuses every handshake without a message.</param>
+public sealed record EngineServerSettings(string[]? Transports = null, string? Refuse = null, bool RefuseWithoutMessage = false);
 
 /// <summary>An echo server with the reference script's handlers, whichever implementation serves it.</summary>
 public interface IEngineTestServer : IAsyncDisposable
@@ -72,6 +75,10 @@ internal sealed class NodeEngineServer(ReferenceServer server) : IEngineTestServ
         if (settings.Refuse is { } refuse)
         {
             options["refuse"] = refuse;
+        }
+        else if (settings.RefuseWithoutMessage)
+        {
+            options["refuse"] = null;
         }
 
         return new NodeEngineServer(await ReferenceServer.StartAsync(options));
@@ -126,9 +133,9 @@ internal sealed class OwnEngineServer : IEngineTestServer
                 }
             }
 
-            if (settings.Refuse is { } refuse)
+            if (settings.Refuse is not null || settings.RefuseWithoutMessage)
             {
-                options.AllowRequest = _ => ValueTask.FromResult<(bool, string?)>((false, refuse));
+                options.AllowRequest = _ => ValueTask.FromResult<(bool, string?)>((false, settings.Refuse));
             }
         });
         var app = builder.Build();

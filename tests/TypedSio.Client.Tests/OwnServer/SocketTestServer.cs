@@ -22,8 +22,12 @@ public interface ISocketTestServer : IAsyncDisposable
     /// <summary>A fresh server behind the same port, knowing no session.</summary>
     Task UpAsync();
 
-    static async Task<ISocketTestServer> StartAsync(ServerKind kind) =>
-        kind == ServerKind.Node ? new NodeSocketServer(await SocketServer.StartAsync()) : await OwnSocketServer.StartAsync(FreePort.Next());
+    /// <summary>Starts a server; with <paramref name="recovery"/>, connection state recovery is on with a 60 s window.</summary>
+    static async Task<ISocketTestServer> StartAsync(ServerKind kind, bool recovery = false) => kind == ServerKind.Node
+        ? new NodeSocketServer(await SocketServer.StartAsync(recovery
+            ? new() { ["connectionStateRecovery"] = new Dictionary<string, object?> { ["maxDisconnectionDuration"] = 60000 } }
+            : null))
+        : await OwnSocketServer.StartAsync(FreePort.Next(), recovery);
 }
 
 internal sealed class NodeSocketServer(SocketServer server) : ISocketTestServer
@@ -41,13 +45,18 @@ internal sealed class NodeSocketServer(SocketServer server) : ISocketTestServer
 internal sealed class OwnSocketServer : ISocketTestServer
 {
     private readonly int _port;
+    private readonly bool _recovery;
     private WebApplication? _app;
 
-    private OwnSocketServer(int port) => _port = port;
-
-    public static async Task<OwnSocketServer> StartAsync(int port)
+    private OwnSocketServer(int port, bool recovery)
     {
-        var server = new OwnSocketServer(port);
+        _port = port;
+        _recovery = recovery;
+    }
+
+    public static async Task<OwnSocketServer> StartAsync(int port, bool recovery)
+    {
+        var server = new OwnSocketServer(port, recovery);
         await server.UpAsync();
         return server;
     }
@@ -75,7 +84,13 @@ internal sealed class OwnSocketServer : ISocketTestServer
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{_port}");
         builder.Logging.ClearProviders();
-        builder.Services.AddSocketIO();
+        builder.Services.AddSocketIO(options =>
+        {
+            if (_recovery)
+            {
+                options.ConnectionStateRecovery = new SocketIOConnectionStateRecovery { MaxDisconnectionDuration = TimeSpan.FromMinutes(1) };
+            }
+        });
         var app = builder.Build();
         var endpoint = app.MapSocketIO();
         foreach (var name in new[] { "/", "/custom", "/chat" })
@@ -113,6 +128,11 @@ internal sealed class OwnSocketServer : ISocketTestServer
         });
         socket.On("silent", _ => { });
         socket.On("disconnect-me", _ => socket.DisconnectAsync());
+        socket.On("close-transport", async _ =>
+        {
+            await socket.Connection.CloseAsync();
+            await socket.Namespace.EmitAsync("missed", "after-close");
+        });
         await socket.EmitAsync("auth", socket.Handshake.Auth);
     }
 
