@@ -6,3 +6,5 @@ cd "$(dirname "$0")/js"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# The Redis adapter tests start their own redis-server (Debian's package) on a free loopback port.
+command -v redis-server >/dev/null || (apt-get update && apt-get install -y redis-server)
