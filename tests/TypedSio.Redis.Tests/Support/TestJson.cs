@@ -1,0 +1,9 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace TypedSio.Redis.Tests.Support;
+
+[JsonSerializable(typeof(JsonObject))]
+[JsonSerializable(typeof(JsonNode))]
+[JsonSerializable(typeof(string))]
+internal sealed partial class TestJson : JsonSerializerContext;
