@@ -132,7 +132,7 @@ async function run(cmd) {
       return true;
     case "serverSideEmitWithAck":
       try {
-        return { ok: true, responses: await io.of(cmd.nsp ?? "/").timeout(cmd.timeout ?? 5000).serverSideEmitWithAck(cmd.event, ...revive(cmd.args ?? [])) };
+        return { ok: true, responses: await io.of(cmd.nsp ?? "/").serverSideEmitWithAck(cmd.event, ...revive(cmd.args ?? [])) };
       } catch (err) {
         return { ok: false, error: err.message };
       }
