@@ -101,7 +101,7 @@ public sealed class ClusterOperationTests
         Assert.Equal(4, fromNode.RootElement.GetProperty("responses").GetArrayLength());
     }
 
-    private static async Task WaitForRoomMembersAsync(Cluster cluster, string room, int count)
+    internal static async Task WaitForRoomMembersAsync(Cluster cluster, string room, int count)
     {
         // Join and leave requests are fire-and-forget, as in Node: their effect is observed through fetchSockets.
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
