@@ -13,7 +13,7 @@ public sealed partial class RedisSocketIOAdapter
     public override async ValueTask<int> ServerCountAsync()
     {
         ThrowIfDisconnected();
-        await _subscribed.ConfigureAwait(false);
+        await WaitSubscribedAsync().ConfigureAwait(false);
         try
         {
             // Every server subscribes to the request channel exactly once: its subscriber count is the server count.
@@ -148,6 +148,18 @@ public sealed partial class RedisSocketIOAdapter
         finally
         {
             _requests.TryRemove(requestId, out _);
+        }
+    }
+
+    private async Task WaitSubscribedAsync()
+    {
+        try
+        {
+            await _subscribed.WaitAsync(_options.RequestsTimeout, _options.TimeProvider).ConfigureAwait(false);
+        }
+        catch (TimeoutException exception)
+        {
+            throw new RedisAdapterException("The adapter is not subscribed to Redis yet.", exception);
         }
     }
 

@@ -106,10 +106,41 @@ public sealed partial class RedisSocketIOAdapter : SocketIOInMemoryAdapter, IAsy
         // The broadcast pattern is built from the key and namespace, which may hold glob characters: escape them so
         // only the room part after the last # varies. Room channels are matched by this pattern, never subscribed as one.
         var pattern = EscapeGlob(_channel) + "*";
-        await AddQueueAsync(subscriber, RedisChannel.Pattern(pattern), OnBroadcastMessageAsync).ConfigureAwait(false);
-        await AddQueueAsync(subscriber, RedisChannel.Literal(_requestChannel), OnRequestMessageAsync).ConfigureAwait(false);
-        await AddQueueAsync(subscriber, RedisChannel.Literal(_responseChannel), OnResponseMessageAsync).ConfigureAwait(false);
-        await AddQueueAsync(subscriber, RedisChannel.Literal(_specificResponseChannel), OnResponseMessageAsync).ConfigureAwait(false);
+        (RedisChannel Channel, Func<string, byte[], Task> Handler)[] subscriptions =
+        [
+            (RedisChannel.Pattern(pattern), OnBroadcastMessageAsync),
+            (RedisChannel.Literal(_requestChannel), OnRequestMessageAsync),
+            (RedisChannel.Literal(_responseChannel), OnResponseMessageAsync),
+            (RedisChannel.Literal(_specificResponseChannel), OnResponseMessageAsync),
+        ];
+        foreach (var (channel, handler) in subscriptions)
+        {
+            // Redis may be down when the namespace is created: retry each time the connection comes back. Once a
+            // subscription exists, the multiplexer itself renews it after every reconnection.
+            while (true)
+            {
+                var restored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                void OnRestored(object? sender, ConnectionFailedEventArgs e) => restored.TrySetResult();
+                _redis.ConnectionRestored += OnRestored;
+                try
+                {
+                    await AddQueueAsync(subscriber, channel, handler).ConfigureAwait(false);
+                    break;
+                }
+                catch (RedisException exception)
+                {
+                    Log.SubscribeFailed(_logger, channel.ToString(), exception);
+
+                    // The multiplexer registers a queue before sending SUBSCRIBE: drop it, or it would fill up unread.
+                    await subscriber.UnsubscribeAsync(channel, null, CommandFlags.FireAndForget).ConfigureAwait(false);
+                    await (_redis.IsConnected ? Task.Delay(TimeSpan.FromSeconds(1), _options.TimeProvider) : restored.Task).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _redis.ConnectionRestored -= OnRestored;
+                }
+            }
+        }
     }
 
     private async Task AddQueueAsync(ISubscriber subscriber, RedisChannel channel, Func<string, byte[], Task> handler)
@@ -212,6 +243,9 @@ public sealed partial class RedisSocketIOAdapter : SocketIOInMemoryAdapter, IAsy
     {
         [LoggerMessage(1, LogLevel.Warning, "Dropped a message on {Channel}")]
         public static partial void MessageFailed(ILogger logger, string channel, Exception exception);
+
+        [LoggerMessage(3, LogLevel.Warning, "Could not subscribe to {Channel}; retrying once Redis is back")]
+        public static partial void SubscribeFailed(ILogger logger, string channel, Exception exception);
 
         [LoggerMessage(2, LogLevel.Warning, "Could not publish to {Channel}; local delivery goes on")]
         public static partial void PublishFailed(ILogger logger, string channel, Exception exception);

@@ -101,6 +101,29 @@ public sealed class ClusterOperationTests
         Assert.Equal(4, fromNode.RootElement.GetProperty("responses").GetArrayLength());
     }
 
+    [Fact]
+    public async Task SpecificResponseChannels_OnBothSides_AnswerFetchSocketsAndAllRooms()
+    {
+        await using var cluster = await Cluster.StartAsync(
+            new RedisAdapterOptions { PublishOnSpecificResponseChannel = true },
+            """{"publishOnSpecificResponseChannel":true}""");
+        var clients = await BroadcastTests.ClientsAsync(cluster);
+        await clients.OnDotnet.JoinAsync("dotnet-room");
+        await cluster.Node.RunAsync(new JsonObject { ["op"] = "client-emit", ["name"] = "js-node", ["event"] = "join", ["args"] = new JsonArray("node-room") });
+
+        Assert.Equal(4, (await cluster.Dotnet.Main.FetchSocketsAsync()).Count);
+        using var fromNode = JsonDocument.Parse(await cluster.Node.RunAsync(new JsonObject { ["op"] = "fetch" }));
+        Assert.Equal(4, fromNode.RootElement.GetArrayLength());
+
+        var rooms = await ((RedisSocketIOAdapter)cluster.Dotnet.Main.Adapter).AllRoomsAsync();
+        Assert.Contains("node-room", rooms);
+        Assert.Contains("dotnet-room", rooms);
+        Assert.Contains(clients.JsNodeId, rooms);
+        var nodeRooms = JsonSerializer.Deserialize(await cluster.Node.RunAsync(new JsonObject { ["op"] = "allRooms" }), TestJson.Default.StringArray)!;
+        Assert.Contains("dotnet-room", nodeRooms);
+        Assert.Contains(clients.OnDotnet.Id, nodeRooms);
+    }
+
     internal static async Task WaitForRoomMembersAsync(Cluster cluster, string room, int count)
     {
         // Join and leave requests are fire-and-forget, as in Node: their effect is observed through fetchSockets.

@@ -82,6 +82,26 @@ public sealed class OutageTests
         Assert.Equal("[1]", await onDotnet.ReceivedAsync("alone"));
     }
 
+    [Fact]
+    public async Task RedisDownAtStartup_ServerServesLocally_ThenJoinsTheCluster()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await redis.StopAsync();
+        await using var server = await DotnetServer.StartAsync(redis, waitForSubscriptions: false);
+        await using var client = await TestClient.ConnectAsync(server.Url);
+
+        await server.Main.EmitAsync("local", 1);
+        Assert.Equal("[1]", await client.ReceivedAsync("local"));
+        await Assert.ThrowsAnyAsync<RedisAdapterException>(() => server.Main.FetchSocketsAsync());
+
+        await redis.StartAgainAsync();
+        await ((RedisSocketIOAdapter)server.Main.Adapter).Subscribed.WaitAsync(TimeSpan.FromSeconds(30));
+        await using var node = await NodeServer.StartAsync(redis);
+        await WaitForServersAsync(server, 2);
+        await node.RunAsync(new JsonObject { ["op"] = "emit", ["event"] = "from-node", ["args"] = new JsonArray(2) });
+        Assert.Equal("[2]", await client.ReceivedAsync("from-node"));
+    }
+
     private static async Task WaitForServersAsync(DotnetServer server, int count)
     {
         // Redis counts subscribers as connections come and go; there is no event to wait on, so the count is re-read.

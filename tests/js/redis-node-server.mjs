@@ -12,7 +12,7 @@
 //   {id, op:"fetch", nsp, to?}                           answers [{id, rooms, data, handshake}]
 //   {id, op:"join"|"leave", nsp, to?, rooms} / {id, op:"disconnect", nsp, to?, close}
 //   {id, op:"serverSideEmit", nsp, event, args} / {id, op:"serverSideEmitWithAck", nsp, event, args}
-//   {id, op:"serverCount", nsp} / {id, op:"setData", nsp, socket, data}
+//   {id, op:"serverCount", nsp} / {id, op:"allRooms", nsp} / {id, op:"setData", nsp, socket, data}
 import http from "node:http";
 import readline from "node:readline";
 import { Server } from "socket.io";
@@ -136,6 +136,8 @@ async function run(cmd) {
       } catch (err) {
         return { ok: false, error: err.message };
       }
+    case "allRooms":
+      return [...await io.of(cmd.nsp ?? "/").adapter.allRooms()];
     case "serverCount":
       return await io.of(cmd.nsp ?? "/").adapter.serverCount();
     case "setData": {

@@ -6,4 +6,5 @@ namespace TypedSio.Redis.Tests.Support;
 [JsonSerializable(typeof(JsonObject))]
 [JsonSerializable(typeof(JsonNode))]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(string[]), TypeInfoPropertyName = "StringArray")]
 internal sealed partial class TestJson : JsonSerializerContext;
