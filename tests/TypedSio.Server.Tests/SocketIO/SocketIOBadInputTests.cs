@@ -1,3 +1,4 @@
+using System.Text.Json;
 using TypedSio.Server.SocketIO;
 
 namespace TypedSio.Server.Tests.SocketIO;
@@ -91,6 +92,33 @@ public sealed class SocketIOBadInputTests
         Assert.Contains(await reason.Task.WaitAsync(SocketIOTestServer.Timeout), new[] { "transport close", "transport error" });
         await AssertAliveAsync(good);
         await bad.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ClientThatNeverPolls_OutboundQueueFills_DisconnectedAsSlowConsumer()
+    {
+        var connected = new TaskCompletionSource<SocketIOSocket>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reason = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await SocketIOTestServer.StartAsync(
+            b => b.Of("/", n => n.OnConnection(s =>
+            {
+                s.Disconnected += (_, e) => reason.TrySetResult(e.Description);
+                connected.TrySetResult(s);
+            })),
+            engine: o => o.MaxBufferedPackets = 8);
+        var body = await server.Http.GetStringAsync(server.Url("EIO=4&transport=polling"));
+        var sid = JsonDocument.Parse(body[1..]).RootElement.GetProperty("sid").GetString();
+        using var connect = new StringContent("40", System.Text.Encoding.UTF8, "text/plain");
+        using var posted = await server.Http.PostAsync(server.Url($"EIO=4&transport=polling&sid={sid}"), connect);
+        posted.EnsureSuccessStatusCode();
+        var socket = await connected.Task.WaitAsync(SocketIOTestServer.Timeout);
+
+        for (var i = 0; i < 20 && socket.Connected; i++)
+        {
+            await socket.EmitAsync("flood", i);
+        }
+
+        Assert.Equal("slow consumer", await reason.Task.WaitAsync(SocketIOTestServer.Timeout));
     }
 
     private static async Task AssertAliveAsync(RawSocketIOClient client)
