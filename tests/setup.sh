@@ -2,6 +2,7 @@
 # Installs what the test suites need beyond the .NET SDK: the official Socket.IO npm packages the interop and
 # cross-implementation tests run against. Safe to run repeatedly; the tests also call it when node_modules is missing.
 set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
 cd "$(dirname "$0")/js"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
