@@ -23,11 +23,30 @@ public interface ISocketTestServer : IAsyncDisposable
     Task UpAsync();
 
     /// <summary>Starts a server; with <paramref name="recovery"/>, connection state recovery is on with a 60 s window.</summary>
-    static async Task<ISocketTestServer> StartAsync(ServerKind kind, bool recovery = false) => kind == ServerKind.Node
-        ? new NodeSocketServer(await SocketServer.StartAsync(recovery
-            ? new() { ["connectionStateRecovery"] = new Dictionary<string, object?> { ["maxDisconnectionDuration"] = 60000 } }
-            : null))
-        : await OwnSocketServer.StartAsync(FreePort.Next(), recovery);
+    /// <param name="kind">Which server.</param>
+    /// <param name="recovery">Whether connection state recovery is on.</param>
+    /// <param name="heartbeat">The ping interval and timeout, when not the defaults.</param>
+    static async Task<ISocketTestServer> StartAsync(ServerKind kind, bool recovery = false, (TimeSpan Interval, TimeSpan Timeout)? heartbeat = null)
+    {
+        if (kind == ServerKind.TypedSio)
+        {
+            return await OwnSocketServer.StartAsync(FreePort.Next(), recovery, heartbeat);
+        }
+
+        var options = new Dictionary<string, object?>();
+        if (recovery)
+        {
+            options["connectionStateRecovery"] = new Dictionary<string, object?> { ["maxDisconnectionDuration"] = 60000 };
+        }
+
+        if (heartbeat is var (interval, timeout))
+        {
+            options["pingInterval"] = interval.TotalMilliseconds;
+            options["pingTimeout"] = timeout.TotalMilliseconds;
+        }
+
+        return new NodeSocketServer(await SocketServer.StartAsync(options));
+    }
 }
 
 internal sealed class NodeSocketServer(SocketServer server) : ISocketTestServer
@@ -46,17 +65,19 @@ internal sealed class OwnSocketServer : ISocketTestServer
 {
     private readonly int _port;
     private readonly bool _recovery;
+    private readonly (TimeSpan Interval, TimeSpan Timeout)? _heartbeat;
     private WebApplication? _app;
 
-    private OwnSocketServer(int port, bool recovery)
+    private OwnSocketServer(int port, bool recovery, (TimeSpan Interval, TimeSpan Timeout)? heartbeat)
     {
         _port = port;
         _recovery = recovery;
+        _heartbeat = heartbeat;
     }
 
-    public static async Task<OwnSocketServer> StartAsync(int port, bool recovery)
+    public static async Task<OwnSocketServer> StartAsync(int port, bool recovery, (TimeSpan Interval, TimeSpan Timeout)? heartbeat)
     {
-        var server = new OwnSocketServer(port, recovery);
+        var server = new OwnSocketServer(port, recovery, heartbeat);
         await server.UpAsync();
         return server;
     }
@@ -89,6 +110,14 @@ internal sealed class OwnSocketServer : ISocketTestServer
             if (_recovery)
             {
                 options.ConnectionStateRecovery = new SocketIOConnectionStateRecovery { MaxDisconnectionDuration = TimeSpan.FromMinutes(1) };
+            }
+        },
+        engine =>
+        {
+            if (_heartbeat is var (interval, timeout))
+            {
+                engine.PingInterval = interval;
+                engine.PingTimeout = timeout;
             }
         });
         var app = builder.Build();

@@ -16,6 +16,7 @@ public sealed class TestHttpProxy : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<string> _requests = new();
     private readonly Task _accepting;
+    private volatile TaskCompletionSource _flowing = Completed();
 
     public TestHttpProxy(int? refuseWith = null)
     {
@@ -31,8 +32,15 @@ public sealed class TestHttpProxy : IAsyncDisposable
     /// <summary>The request lines seen, e.g. <c>GET http://127.0.0.1:5000/engine.io/?... HTTP/1.1</c> or <c>CONNECT 127.0.0.1:5000 HTTP/1.1</c>.</summary>
     public IReadOnlyCollection<string> Requests => [.. _requests];
 
+    /// <summary>Holds every byte in transit (both ways) until <see cref="Resume"/>, as a stalled network would.</summary>
+    public void Pause() => _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Lets traffic flow again.</summary>
+    public void Resume() => _flowing.TrySetResult();
+
     public async ValueTask DisposeAsync()
     {
+        Resume();
         await _stop.CancelAsync();
         _listener.Stop();
         await _accepting.ContinueWith(_ => { }, TaskScheduler.Default);
@@ -116,10 +124,28 @@ public sealed class TestHttpProxy : IAsyncDisposable
     private async Task PipeAsync(NetworkStream a, NetworkStream b)
     {
         using var done = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-        var one = a.CopyToAsync(b, done.Token);
-        var two = b.CopyToAsync(a, done.Token);
+        var one = CopyAsync(a, b, done.Token);
+        var two = CopyAsync(b, a, done.Token);
         await Task.WhenAny(one, two);
         await done.CancelAsync();
+    }
+
+    private async Task CopyAsync(NetworkStream from, NetworkStream to, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await from.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            await _flowing.Task.WaitAsync(cancellationToken);
+            await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+    }
+
+    private static TaskCompletionSource Completed()
+    {
+        var source = new TaskCompletionSource();
+        source.SetResult();
+        return source;
     }
 
     private static async Task<List<string>?> ReadHeadAsync(NetworkStream stream)
