@@ -4,6 +4,9 @@
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 cd "$(dirname "$0")/js"
+# Test assemblies run in parallel and each may call this script: one at a time, so npm and apt never race.
+exec 9>"${TMPDIR:-/tmp}/typedsio-test-setup.lock"
+flock 9
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
