@@ -144,6 +144,13 @@ public sealed partial class EngineIOClient
             }
 
             wasOpen = _readyState is EngineIOReadyState.Open or EngineIOReadyState.Closing;
+            if (_readyState == EngineIOReadyState.Closing)
+            {
+                // CloseAsync is saying goodbye: a transport that reports its end first is only the consequence of it.
+                reason = "forced close";
+                error = null;
+            }
+
             SetReadyState(EngineIOReadyState.Closed);
             _closeError = error;
             transport = _transport;

@@ -206,6 +206,7 @@ public sealed class ForeignServerTests
     public async Task Doctor_ServerStopsPinging_FailsTheHeartbeatWithPingTimeout()
     {
         // A WebSocket-only server that answers CONNECT and then never pings, as behind a proxy that buffers or drops them.
+        // A 3 s watchdog: long enough that a loaded machine finishes the CONNECT check before it fires.
         await using var server = await TestServer.StartStubAsync(async context =>
         {
             if (!context.WebSockets.IsWebSocketRequest)
@@ -217,7 +218,7 @@ public sealed class ForeignServerTests
             }
 
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            await SendAsync(socket, """0{"sid":"s1","upgrades":[],"pingInterval":200,"pingTimeout":200,"maxPayload":1000000}""");
+            await SendAsync(socket, """0{"sid":"s1","upgrades":[],"pingInterval":2000,"pingTimeout":1000,"maxPayload":1000000}""");
             var buffer = new byte[4096];
             while (true)
             {
