@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace TypedSio.Server.Tests.SocketIO;
+namespace TypedSio.Testing;
 
 /// <summary>A headless Chromium showing one page, killed with its whole process tree on dispose.</summary>
-internal sealed class ChromiumProcess : IAsyncDisposable
+public sealed class ChromiumProcess : IAsyncDisposable
 {
     private static readonly string[] Candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
     private readonly Process _process;
@@ -15,9 +15,12 @@ internal sealed class ChromiumProcess : IAsyncDisposable
         _profile = profile;
     }
 
+    /// <summary>The Chromium executable: TYPEDSIO_CHROMIUM, or the first of the usual install paths that exists.</summary>
     public static string? FindExecutable() =>
         Environment.GetEnvironmentVariable("TYPEDSIO_CHROMIUM") is { Length: > 0 } configured ? configured : Candidates.FirstOrDefault(File.Exists);
 
+    /// <summary>Starts headless Chromium on a page.</summary>
+    /// <param name="url">The page.</param>
     public static ChromiumProcess Start(string url)
     {
         var executable = FindExecutable()
@@ -47,6 +50,7 @@ internal sealed class ChromiumProcess : IAsyncDisposable
         return new ChromiumProcess(process, profile);
     }
 
+    /// <summary>Kills the process tree and deletes the profile.</summary>
     public async ValueTask DisposeAsync()
     {
         try
