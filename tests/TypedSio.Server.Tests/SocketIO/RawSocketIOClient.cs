@@ -134,6 +134,9 @@ internal sealed class RawSocketIOClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops the WebSocket's TCP connection without a close handshake.</summary>
+    public void Abort() => _socket!.Abort();
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

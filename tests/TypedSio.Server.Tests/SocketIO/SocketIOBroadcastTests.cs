@@ -171,6 +171,39 @@ public sealed class SocketIOBroadcastTests
         Assert.Empty(adapter.GetSocketRooms(aId));
     }
 
+    [Fact]
+    public async Task Broadcast_EncodedOnce_EveryRecipientGetsTheSamePacket()
+    {
+        var outgoing = new ConcurrentBag<SocketIOPacket>();
+        var (server, _) = await StartAsync(s => s.OnAnyOutgoing(outgoing.Add));
+        await using var _ = server;
+        var (a, _) = await RawSocketIOClient.ConnectAsync(server, "websocket");
+        var (b, _) = await RawSocketIOClient.ConnectAsync(server, "websocket");
+        await using var __ = a;
+        await using var ___ = b;
+
+        await server.Main.EmitAsync("once", "x");
+        await a.ReceiveAsync();
+        await b.ReceiveAsync();
+
+        Assert.Equal(2, outgoing.Count);
+        Assert.Single(outgoing.Distinct(ReferenceEqualityComparer.Instance));
+    }
+
+    [Fact]
+    public async Task HostStopping_SocketsLeaveWithServerShuttingDown()
+    {
+        var reason = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (server, _) = await StartAsync(s => s.Disconnected += (_, e) => reason.TrySetResult(e.Description));
+        await using var _ = server;
+        var (a, _) = await RawSocketIOClient.ConnectAsync(server, "websocket");
+        await using var __ = a;
+
+        await server.StopAsync();
+
+        Assert.Equal("server shutting down", await reason.Task.WaitAsync(SocketIOTestServer.Timeout));
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         using var timeout = new CancellationTokenSource(SocketIOTestServer.Timeout);

@@ -102,3 +102,24 @@ public sealed class SocketIOHubTests
         }
     }
 }
+
+/// <summary>The official socket.io-client calling a typed hub.</summary>
+public sealed class SocketIOHubInteropTests
+{
+    [Fact]
+    public async Task JsClient_CallsHubWithAck_AndReceivesRoomBroadcast()
+    {
+        await using var server = await SocketIOTestServer.StartAsync(b => b.MapHub<RoomHub>("/rooms"), services: s => s.AddSingleton(new HubJournal()));
+        await using var node = await TypedSio.Testing.NodeProcess.StartAsync("server-socket-client.mjs", [server.HttpBase]);
+        var timeout = TimeSpan.FromSeconds(30);
+
+        await node.SendLineAsync("connect a /rooms {}");
+        Assert.Equal("EVENT a said [\"welcome\"]", await node.WaitForLineAsync(l => l.StartsWith("EVENT a said", StringComparison.Ordinal) || l.StartsWith("ERROR", StringComparison.Ordinal), timeout));
+        await node.SendLineAsync("emitack a 20000 add [20,22]");
+        Assert.Equal("ACK a add [42]", await node.WaitForLineAsync(l => l.StartsWith("ACK", StringComparison.Ordinal) || l.StartsWith("ERROR", StringComparison.Ordinal), timeout));
+        await node.SendLineAsync("emit a join [\"r\"]");
+        await node.SendLineAsync("emit a say [\"r\",\"to myself\"]");
+
+        Assert.Equal("EVENT a said [\"to myself\"]", await node.WaitForLineAsync(l => l.StartsWith("EVENT a said", StringComparison.Ordinal) || l.StartsWith("ERROR", StringComparison.Ordinal), timeout));
+    }
+}
