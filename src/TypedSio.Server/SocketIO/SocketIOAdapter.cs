@@ -128,6 +128,13 @@ public abstract class SocketIOAdapter
     /// <returns>A task.</returns>
     public virtual ValueTask ServerSideEmitAsync(SocketIOPacket packet) => ValueTask.CompletedTask;
 
+    /// <summary>Sends an event to the other servers of the cluster and collects their answers (none on a single server).</summary>
+    /// <param name="packet">The event.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The answers, and whether every other server answered in time.</returns>
+    public virtual Task<SocketIOBroadcastAckResult> ServerSideEmitWithAckAsync(SocketIOPacket packet, CancellationToken cancellationToken) =>
+        Task.FromResult(new SocketIOBroadcastAckResult([], true));
+
     /// <summary>How many servers the cluster has.</summary>
     /// <returns>1 for a single server.</returns>
     public virtual ValueTask<int> ServerCountAsync() => ValueTask.FromResult(1);

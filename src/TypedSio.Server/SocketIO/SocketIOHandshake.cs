@@ -23,6 +23,29 @@ public sealed class SocketIOHandshake
         XDomain = request.Headers.ContainsKey("Origin");
     }
 
+    /// <summary>Creates the handshake of a socket held by another server of a cluster (cluster adapters call it).</summary>
+    /// <param name="headers">The request headers.</param>
+    /// <param name="query">The query string.</param>
+    /// <param name="auth">The CONNECT auth payload.</param>
+    /// <param name="address">The client's address.</param>
+    /// <param name="secure">Whether it came over HTTPS.</param>
+    /// <param name="issued">When it connected, in Unix milliseconds.</param>
+    /// <param name="time">When it connected, as the other server wrote it.</param>
+    /// <param name="url">The request's path and query.</param>
+    /// <param name="xDomain">Whether the request was cross-origin.</param>
+    public SocketIOHandshake(IHeaderDictionary headers, IQueryCollection query, JsonElement auth, IPAddress? address, bool secure, long issued, string time, string url, bool xDomain)
+    {
+        Headers = headers;
+        Query = query;
+        Auth = auth;
+        Address = address;
+        Secure = secure;
+        Issued = issued;
+        Time = time;
+        Url = url;
+        XDomain = xDomain;
+    }
+
     /// <summary>The handshake request's headers.</summary>
     public IHeaderDictionary Headers { get; }
 
