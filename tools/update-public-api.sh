@@ -4,18 +4,23 @@
 # Run it after merging branches that add public API, and commit the result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-projects=(TypedSio TypedSio.Server TypedSio.Client)
+# Every library under src/ (executables such as the doctor tool have no API to track).
+projects=()
+for csproj in src/*/*.csproj; do
+  grep -q '<OutputType>Exe</OutputType>' "$csproj" || projects+=("$(basename "$(dirname "$csproj")")")
+done
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 for p in "${projects[@]}"; do
+  [ -f "src/$p/PublicAPI.Shipped.txt" ] || printf '#nullable enable\n' >"src/$p/PublicAPI.Shipped.txt"
   printf '#nullable enable\n' >"src/$p/PublicAPI.Unshipped.txt"
 done
 
 # --no-incremental: an up-to-date project would not report its diagnostics again. RS0016 is a warning (see
 # src/Directory.Build.props), so the build succeeds while symbols are missing.
-for leaf in TypedSio.Server TypedSio.Client; do
-  dotnet build "src/$leaf" --no-incremental -nologo -clp:NoSummary >>"$log" 2>&1 || { cat "$log"; exit 1; }
+for p in "${projects[@]}"; do
+  dotnet build "src/$p" --no-incremental -nologo -clp:NoSummary >>"$log" 2>&1 || { cat "$log"; exit 1; }
 done
 
 for p in "${projects[@]}"; do
