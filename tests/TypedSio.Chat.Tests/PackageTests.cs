@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TypedSio.Testing;
 
 namespace TypedSio.Chat.Tests;
@@ -160,40 +159,7 @@ public sealed class PackageTests : IDisposable
 
     private async Task<(int ExitCode, string Output)> DotnetAsync(string workingDirectory, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // The test host's MSBuild variables would point the child build at the wrong MSBuild; the package cache is private.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
-        start.Environment["NUGET_PACKAGES"] = Path.Combine(_work, "packages");
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
+        var result = await IsolatedCommand.RunAsync("dotnet", workingDirectory, Path.Combine(_work, "packages"), TimeSpan.FromMinutes(10), arguments);
+        return (result.ExitCode, result.Output);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -62,41 +61,7 @@ public sealed class PackageTests : IDisposable
 
     private async Task<(int ExitCode, string Output, string Stdout)> RunAsync(string command, params string[] arguments)
     {
-        var start = new ProcessStartInfo(command)
-        {
-            WorkingDirectory = _work,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // The test host's MSBuild variables would point the child build at the wrong MSBuild; the package cache starts empty.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
-        start.Environment["NUGET_PACKAGES"] = Path.Combine(_work, "packages");
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        var output = await stdout;
-        return (process.ExitCode, output + await stderr, output);
+        var result = await IsolatedCommand.RunAsync(command, _work, Path.Combine(_work, "packages"), TimeSpan.FromMinutes(5), arguments);
+        return (result.ExitCode, result.Output, result.Stdout);
     }
 }
