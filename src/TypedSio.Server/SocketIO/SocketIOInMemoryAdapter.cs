@@ -1,0 +1,241 @@
+using TypedSio.SocketIO;
+
+namespace TypedSio.Server.SocketIO;
+
+/// <summary>
+/// The adapter of a single server: rooms in memory, broadcasts encoded once and handed to each local socket, and (when
+/// connection state recovery is on) the sessions and recent broadcasts kept for recovery.
+/// </summary>
+public partial class SocketIOInMemoryAdapter : SocketIOAdapter
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, HashSet<string>> _rooms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _sids = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the adapter of a namespace.</summary>
+    /// <param name="nsp">The namespace.</param>
+    public SocketIOInMemoryAdapter(SocketIONamespace nsp)
+        : base(nsp)
+    {
+        _recovery = nsp.Server.Options.ConnectionStateRecovery;
+        _time = nsp.Server.Time;
+    }
+
+    /// <inheritdoc />
+    public override ValueTask AddAllAsync(string socketId, IEnumerable<string> rooms)
+    {
+        lock (_gate)
+        {
+            if (!_sids.TryGetValue(socketId, out var own))
+            {
+                _sids[socketId] = own = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            foreach (var room in rooms)
+            {
+                own.Add(room);
+                if (!_rooms.TryGetValue(room, out var members))
+                {
+                    _rooms[room] = members = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                members.Add(socketId);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override ValueTask DelAsync(string socketId, string room)
+    {
+        lock (_gate)
+        {
+            if (_sids.TryGetValue(socketId, out var own))
+            {
+                own.Remove(room);
+            }
+
+            RemoveMember(room, socketId);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override ValueTask DelAllAsync(string socketId)
+    {
+        lock (_gate)
+        {
+            if (_sids.Remove(socketId, out var own))
+            {
+                foreach (var room in own)
+                {
+                    RemoveMember(room, socketId);
+                }
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlySet<string> GetSocketRooms(string socketId)
+    {
+        lock (_gate)
+        {
+            return _sids.TryGetValue(socketId, out var own) ? new HashSet<string>(own, StringComparer.Ordinal) : new HashSet<string>();
+        }
+    }
+
+    /// <summary>The rooms that have members, with their socket ids.</summary>
+    /// <returns>A snapshot.</returns>
+    public IReadOnlyDictionary<string, IReadOnlySet<string>> GetRooms()
+    {
+        lock (_gate)
+        {
+            return _rooms.ToDictionary(r => r.Key, r => (IReadOnlySet<string>)new HashSet<string>(r.Value, StringComparer.Ordinal), StringComparer.Ordinal);
+        }
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyCollection<string> GetSockets(SocketIOBroadcastOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        lock (_gate)
+        {
+            var result = new List<string>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            IEnumerable<string> candidates = options.Rooms.Count == 0
+                ? _sids.Keys
+                : options.Rooms.SelectMany(r => _rooms.TryGetValue(r, out var members) ? members : (IEnumerable<string>)[]);
+            foreach (var sid in candidates)
+            {
+                if (seen.Add(sid) && !IsExcluded(sid, options.Except))
+                {
+                    result.Add(sid);
+                }
+            }
+
+            return result;
+        }
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask BroadcastAsync(SocketIOPacket packet, SocketIOBroadcastOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        ArgumentNullException.ThrowIfNull(options);
+        packet = StoreForRecovery(packet, options);
+        var encoded = SocketIOEncodedPacket.Encode(packet);
+        var isVolatile = options.Flags.HasFlag(SocketIOBroadcastFlags.Volatile);
+        foreach (var socket in LocalSockets(options))
+        {
+            await socket.SendEncodedAsync(encoded, packet, isVolatile).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<SocketIOBroadcastAckResult> BroadcastWithAckAsync(
+        SocketIOPacket packet, SocketIOBroadcastOptions options, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        ArgumentNullException.ThrowIfNull(options);
+        var id = Namespace.NextAckId();
+        var withId = new SocketIOPacket(packet.Type, packet.Namespace, packet.Payload, id, packet.Attachments);
+        var encoded = SocketIOEncodedPacket.Encode(withId);
+        var isVolatile = options.Flags.HasFlag(SocketIOBroadcastFlags.Volatile);
+        var pending = new List<Task<SocketIOArguments>>();
+        using var expire = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        foreach (var socket in LocalSockets(options))
+        {
+            pending.Add(socket.ExpectAck(id, expire.Token));
+            await socket.SendEncodedAsync(encoded, withId, isVolatile).ConfigureAwait(false);
+        }
+
+        var all = Task.WhenAll(pending);
+        try
+        {
+            await all.WaitAsync(timeout, Namespace.Server.Time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        var responses = pending.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result).ToList();
+        var complete = responses.Count == pending.Count;
+        await expire.CancelAsync().ConfigureAwait(false);
+        return new SocketIOBroadcastAckResult(responses, complete);
+    }
+
+    /// <inheritdoc />
+    public override ValueTask<IReadOnlyList<SocketIORemoteSocket>> FetchSocketsAsync(SocketIOBroadcastOptions options) =>
+        ValueTask.FromResult<IReadOnlyList<SocketIORemoteSocket>>(
+            LocalSockets(options).Select(s => new SocketIORemoteSocket(Namespace, s.Id, s.Handshake, GetSocketRooms(s.Id), s.Data)).ToList());
+
+    /// <inheritdoc />
+    public override async ValueTask AddSocketsAsync(SocketIOBroadcastOptions options, IReadOnlyList<string> rooms)
+    {
+        foreach (var socket in LocalSockets(options))
+        {
+            await socket.JoinAsync(rooms).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask DelSocketsAsync(SocketIOBroadcastOptions options, IReadOnlyList<string> rooms)
+    {
+        ArgumentNullException.ThrowIfNull(rooms);
+        foreach (var socket in LocalSockets(options))
+        {
+            foreach (var room in rooms)
+            {
+                await socket.LeaveAsync(room).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask DisconnectSocketsAsync(SocketIOBroadcastOptions options, bool close)
+    {
+        foreach (var socket in LocalSockets(options))
+        {
+            await socket.DisconnectAsync(close).ConfigureAwait(false);
+        }
+    }
+
+    private List<SocketIOSocket> LocalSockets(SocketIOBroadcastOptions options)
+    {
+        var sockets = new List<SocketIOSocket>();
+        foreach (var sid in GetSockets(options))
+        {
+            if (Namespace.TryGetSocket(sid, out var socket))
+            {
+                sockets.Add(socket);
+            }
+        }
+
+        return sockets;
+    }
+
+    private bool IsExcluded(string sid, IReadOnlySet<string> except)
+    {
+        if (except.Count == 0)
+        {
+            return false;
+        }
+
+        return _sids.TryGetValue(sid, out var own) && own.Overlaps(except);
+    }
+
+    private void RemoveMember(string room, string socketId)
+    {
+        if (_rooms.TryGetValue(room, out var members) && members.Remove(socketId) && members.Count == 0)
+        {
+            _rooms.Remove(room);
+        }
+    }
+}
