@@ -22,7 +22,9 @@ public sealed class SocketIOPayloadWriter
     private const int MaxDepth = 1000;
     private readonly ArrayBufferWriter<byte> _buffer = new(256);
     private readonly List<ReadOnlyMemory<byte>> _attachments = [];
-    private readonly JsonSerializerOptions? _options;
+    [ThreadStatic]
+    private static SocketIOPayloadWriter? t_cached;
+    private JsonSerializerOptions? _options;
     private Utf8JsonWriter? _jsonWriter;
     private bool _inArray;
     private bool _needsComma;
@@ -30,6 +32,31 @@ public sealed class SocketIOPayloadWriter
     /// <summary>Creates a writer.</summary>
     /// <param name="options">Serializer options for values that are not plain JSON values, or null to refuse them.</param>
     public SocketIOPayloadWriter(JsonSerializerOptions? options = null) => _options = options;
+
+    /// <summary>A writer for one packet, reused per thread: building a packet then allocates only the packet.</summary>
+    internal static SocketIOPayloadWriter Rent(JsonSerializerOptions? options)
+    {
+        var writer = t_cached;
+        if (writer is null)
+        {
+            return new SocketIOPayloadWriter(options);
+        }
+
+        t_cached = null;
+        writer._options = options;
+        return writer;
+    }
+
+    /// <summary>Gives back a writer from <see cref="Rent"/> once its packet is taken; a large buffer is not kept.</summary>
+    internal static void Return(SocketIOPayloadWriter writer)
+    {
+        if (writer._buffer.Capacity <= 16 * 1024)
+        {
+            writer.Clear();
+            writer._options = null;
+            t_cached = writer;
+        }
+    }
 
     /// <summary>Starts the payload array of an event or ack.</summary>
     public void WriteStartArray()
