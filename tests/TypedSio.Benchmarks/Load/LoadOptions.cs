@@ -6,7 +6,7 @@ namespace TypedSio.Benchmarks.Load;
 internal sealed class LoadOptions
 {
     public double Warmup { get; set; } = 2;
-    public double Duration { get; set; } = 5;
+    public double Duration { get; set; } = 4;
     public int Pairs { get; set; } = 3;
     public int EchoConnections { get; set; } = 50;
     public int Window { get; set; } = 32;
