@@ -71,7 +71,7 @@ public static class SocketIOExtensions
         });
         server.Engine = inner.Server;
         services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(() => server.OnStoppingAsync().GetAwaiter().GetResult());
-        return new SocketIOEndpointBuilder(inner, server);
+        return new SocketIOEndpointBuilder(inner, server, services);
     }
 }
 
@@ -80,11 +80,15 @@ public sealed class SocketIOEndpointBuilder : IEndpointConventionBuilder
 {
     private readonly IEndpointConventionBuilder _inner;
 
-    internal SocketIOEndpointBuilder(IEndpointConventionBuilder inner, SocketIOServer server)
+    internal SocketIOEndpointBuilder(IEndpointConventionBuilder inner, SocketIOServer server, IServiceProvider services)
     {
         _inner = inner;
         Server = server;
+        Services = services;
     }
+
+    /// <summary>The application's services.</summary>
+    public IServiceProvider Services { get; }
 
     /// <summary>The Socket.IO server.</summary>
     public SocketIOServer Server { get; }

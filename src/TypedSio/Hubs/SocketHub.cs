@@ -123,7 +123,7 @@ public sealed class SocketHubClients<TClient>
 /// server contracts the hub implements, and the proxies behind <see cref="Clients"/> from <typeparamref name="TClient"/>.
 /// </summary>
 /// <typeparam name="TClient">The client contract (events the server sends).</typeparam>
-public abstract class SocketHub<TClient> : ISocketHubDispatcher
+public abstract class SocketHub<TClient> : ISocketHub
     where TClient : class
 {
     private SocketHubClients<TClient>? _clients;
@@ -142,4 +142,31 @@ public abstract class SocketHub<TClient> : ISocketHubDispatcher
 
     /// <inheritdoc />
     public abstract ValueTask<SocketIOPacket?> DispatchAsync(string eventName, SocketIOArguments arguments, CancellationToken cancellationToken);
+
+    /// <inheritdoc />
+    public virtual Task OnConnectedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public virtual Task OnDisconnectedAsync(string reason) => Task.CompletedTask;
+}
+
+/// <summary>
+/// What a server needs to host a hub: dispatch, attachment to the socket being served, and the connection's lifetime
+/// hooks. <see cref="SocketHub{TClient}"/> implements it; the server creates one hub per connected socket.
+/// </summary>
+public interface ISocketHub : ISocketHubDispatcher
+{
+    /// <summary>Attaches the hub to the socket it serves (called by the server before dispatching).</summary>
+    /// <param name="targets">The socket's recipients.</param>
+    void Attach(ISocketHubTargets targets);
+
+    /// <summary>Runs once the socket has connected and the hub's handlers are registered.</summary>
+    /// <param name="cancellationToken">Signalled when the socket disconnects.</param>
+    /// <returns>A task.</returns>
+    Task OnConnectedAsync(CancellationToken cancellationToken);
+
+    /// <summary>Runs once the socket has disconnected.</summary>
+    /// <param name="reason">The reason, worded as the reference server does (e.g. <c>"transport close"</c>).</param>
+    /// <returns>A task.</returns>
+    Task OnDisconnectedAsync(string reason);
 }
