@@ -18,7 +18,8 @@ internal sealed class EngineIOWebSocket : IDisposable
     private readonly int? _compressionThreshold;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly ArrayBufferWriter<byte> _output = new(256);
-    private byte[] _input = new byte[4096];
+    private const int InputSize = 4096;
+    private byte[]? _input;
     private int _closeStarted;
 
     public EngineIOWebSocket(WebSocket socket, EngineIOProtocolVersion protocol, bool supportsBinary, long maxMessageSize, int? compressionThreshold)
@@ -77,22 +78,40 @@ internal sealed class EngineIOWebSocket : IDisposable
     /// <summary>Reads one whole message; the returned bytes are valid until the next call.</summary>
     public async ValueTask<(FrameKind Kind, ReadOnlyMemory<byte> Data)> ReceiveAsync(CancellationToken cancellationToken)
     {
+        // The previous message is done with: an idle socket holds no buffer while it waits (a zero-byte read), and
+        // rents one from the pool only once a message starts arriving.
+        ReturnInput();
+        var first = await _socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+        if (first.MessageType == WebSocketMessageType.Close)
+        {
+            return (FrameKind.Close, default);
+        }
+
+        if (first.EndOfMessage)
+        {
+            return (first.MessageType == WebSocketMessageType.Binary ? FrameKind.Binary : FrameKind.Text, ReadOnlyMemory<byte>.Empty);
+        }
+
+        var input = _input = ArrayPool<byte>.Shared.Rent(InputSize);
         var count = 0;
         while (true)
         {
-            if (count == _input.Length)
+            if (count == input.Length)
             {
                 // Grow up to one byte past the limit, so an oversized message is recognised without reading it all.
-                var size = (int)Math.Min((long)_input.Length * 2, Math.Min(_maxMessageSize + 1, Array.MaxLength));
-                if (size <= _input.Length)
+                var size = (int)Math.Min((long)input.Length * 2, Math.Min(_maxMessageSize + 1, Array.MaxLength));
+                if (size <= input.Length)
                 {
                     return (FrameKind.TooBig, default);
                 }
 
-                Array.Resize(ref _input, size);
+                var larger = ArrayPool<byte>.Shared.Rent(size);
+                input.AsSpan(0, count).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(input);
+                input = _input = larger;
             }
 
-            var result = await _socket.ReceiveAsync(_input.AsMemory(count), cancellationToken);
+            var result = await _socket.ReceiveAsync(input.AsMemory(count), cancellationToken);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return (FrameKind.Close, default);
@@ -107,8 +126,17 @@ internal sealed class EngineIOWebSocket : IDisposable
             if (result.EndOfMessage)
             {
                 var kind = result.MessageType == WebSocketMessageType.Binary ? FrameKind.Binary : FrameKind.Text;
-                return (kind, _input.AsMemory(0, count));
+                return (kind, input.AsMemory(0, count));
             }
+        }
+    }
+
+    private void ReturnInput()
+    {
+        if (_input is { } input)
+        {
+            _input = null;
+            ArrayPool<byte>.Shared.Return(input);
         }
     }
 
@@ -153,6 +181,7 @@ internal sealed class EngineIOWebSocket : IDisposable
 
     public void Dispose()
     {
+        ReturnInput();
         _socket.Dispose();
         _sendLock.Dispose();
     }

@@ -17,13 +17,24 @@ internal sealed class SocketIOEncodedPacket
 
     public long Bytes { get; }
 
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_output;
+
     public static SocketIOEncodedPacket Encode(SocketIOPacket packet)
     {
-        var output = new ArrayBufferWriter<byte>(packet.Payload.Length + 32);
+        // Written into a per-thread scratch buffer and copied out at its exact size: one allocation per packet.
+        var output = t_output ??= new ArrayBufferWriter<byte>(512);
+        output.ResetWrittenCount();
         SocketIOPacketWriter.Write(packet, output);
+        var text = output.WrittenSpan.ToArray();
+        if (output.Capacity > 64 * 1024)
+        {
+            t_output = null;
+        }
+
         var messages = new EngineIOMessage[1 + packet.Attachments.Count];
-        messages[0] = EngineIOMessage.Text(output.WrittenMemory);
-        long bytes = output.WrittenCount;
+        messages[0] = EngineIOMessage.Text(text);
+        long bytes = text.Length;
         for (var i = 0; i < packet.Attachments.Count; i++)
         {
             messages[i + 1] = EngineIOMessage.Binary(packet.Attachments[i]);

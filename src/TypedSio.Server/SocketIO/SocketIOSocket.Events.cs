@@ -205,24 +205,28 @@ public sealed partial class SocketIOSocket
             }
         }
 
-        foreach (var any in _anyHandlers)
+        // Indexed loops: an ImmutableList enumerator rents a pooled stack per loop, a cost paid on every event.
+        var anyHandlers = _anyHandlers;
+        for (var i = 0; i < anyHandlers.Count; i++)
         {
-            await any(context).ConfigureAwait(false);
+            await anyHandlers[i](context).ConfigureAwait(false);
         }
 
         if (_handlers.TryGetValue(context.Name, out var handlers))
         {
-            foreach (var handler in handlers)
+            for (var i = 0; i < handlers.Count; i++)
             {
-                Observe(handler(context));
+                Observe(handlers[i](context));
             }
         }
     }
 
     private void NotifyOutgoing(SocketIOPacket packet)
     {
-        foreach (var listener in _anyOutgoing)
+        var listeners = _anyOutgoing;
+        for (var i = 0; i < listeners.Count; i++)
         {
+            var listener = listeners[i];
             try
             {
                 listener(packet);

@@ -50,7 +50,20 @@ public readonly struct SocketIOArguments
     /// </summary>
     /// <param name="index">The argument's position.</param>
     /// <returns>The value.</returns>
-    public object? GetValue(int index) => ToValue(GetJson(index), _packet.Attachments);
+    public object? GetValue(int index)
+    {
+        // Scalars are read straight from the payload; only objects and arrays go through a JSON document.
+        var reader = Seek(index);
+        return reader.TokenType switch
+        {
+            JsonTokenType.String => reader.GetString(),
+            JsonTokenType.Number => reader.GetDouble(),
+            JsonTokenType.True => true,
+            JsonTokenType.False => false,
+            JsonTokenType.Null => null,
+            _ => ToValue(JsonElement.ParseValue(ref reader), _packet.Attachments),
+        };
+    }
 
     /// <summary>All arguments as plain .NET values (see <see cref="GetValue"/>).</summary>
     /// <returns>The values in order.</returns>

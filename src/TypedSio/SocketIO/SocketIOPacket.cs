@@ -108,7 +108,7 @@ public sealed class SocketIOPacket
     public static SocketIOPacket CreateEvent(string eventName, ReadOnlySpan<object?> arguments, string nsp = "/", long? ackId = null, JsonSerializerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(eventName);
-        var writer = new SocketIOPayloadWriter(options);
+        var writer = SocketIOPayloadWriter.Rent(options);
         writer.WriteStartArray();
         writer.WriteValue(eventName);
         foreach (var argument in arguments)
@@ -117,7 +117,9 @@ public sealed class SocketIOPacket
         }
 
         writer.WriteEndArray();
-        return writer.ToPacket(SocketIOPacketType.Event, nsp, ackId);
+        var packet = writer.ToPacket(SocketIOPacketType.Event, nsp, ackId);
+        SocketIOPayloadWriter.Return(writer);
+        return packet;
     }
 
     /// <summary>Creates the acknowledgement of an event.</summary>
@@ -128,7 +130,7 @@ public sealed class SocketIOPacket
     /// <returns>The packet.</returns>
     public static SocketIOPacket CreateAck(long ackId, ReadOnlySpan<object?> arguments, string nsp = "/", JsonSerializerOptions? options = null)
     {
-        var writer = new SocketIOPayloadWriter(options);
+        var writer = SocketIOPayloadWriter.Rent(options);
         writer.WriteStartArray();
         foreach (var argument in arguments)
         {
@@ -136,7 +138,9 @@ public sealed class SocketIOPacket
         }
 
         writer.WriteEndArray();
-        return writer.ToPacket(SocketIOPacketType.Ack, nsp, ackId);
+        var packet = writer.ToPacket(SocketIOPacketType.Ack, nsp, ackId);
+        SocketIOPayloadWriter.Return(writer);
+        return packet;
     }
 
     /// <summary>Creates a CONNECT packet: a client's request (with an optional auth object) or a server's reply (with the sid).</summary>

@@ -20,16 +20,45 @@ namespace TypedSio.SocketIO;
 public sealed class SocketIOPayloadWriter
 {
     private const int MaxDepth = 1000;
-    private readonly ArrayBufferWriter<byte> _buffer = new(256);
+    [ThreadStatic]
+    private static Scratch? t_scratch;
     private readonly List<ReadOnlyMemory<byte>> _attachments = [];
-    private readonly JsonSerializerOptions? _options;
-    private Utf8JsonWriter? _jsonWriter;
+    [ThreadStatic]
+    private static SocketIOPayloadWriter? t_cached;
+    private JsonSerializerOptions? _options;
+    private Scratch? _scratch;
     private bool _inArray;
     private bool _needsComma;
 
     /// <summary>Creates a writer.</summary>
     /// <param name="options">Serializer options for values that are not plain JSON values, or null to refuse them.</param>
     public SocketIOPayloadWriter(JsonSerializerOptions? options = null) => _options = options;
+
+    // The buffer and JSON writer are borrowed from a per-thread cache on first use and given back by ToPacket, so a
+    // writer per packet (as generated code creates) allocates only the packet it returns.
+    private ArrayBufferWriter<byte> Output => (_scratch ??= TakeScratch()).Buffer;
+
+    /// <summary>A writer for one packet, reused per thread: building a packet then allocates only the packet.</summary>
+    internal static SocketIOPayloadWriter Rent(JsonSerializerOptions? options)
+    {
+        var writer = t_cached;
+        if (writer is null)
+        {
+            return new SocketIOPayloadWriter(options);
+        }
+
+        t_cached = null;
+        writer._options = options;
+        return writer;
+    }
+
+    /// <summary>Gives back a writer from <see cref="Rent"/> once its packet is taken; a large buffer is not kept.</summary>
+    internal static void Return(SocketIOPayloadWriter writer)
+    {
+        writer.Clear();
+        writer._options = null;
+        t_cached = writer;
+    }
 
     /// <summary>Starts the payload array of an event or ack.</summary>
     public void WriteStartArray()
@@ -77,7 +106,7 @@ public sealed class SocketIOPayloadWriter
     public void WriteRawValue(ReadOnlySpan<byte> utf8Json)
     {
         BeginElement();
-        _buffer.Write(SocketIOPayloadValidator.CopyCompact(utf8Json, utf8Json.ContainsAny(" \t\r\n"u8)));
+        Output.Write(SocketIOPayloadValidator.CopyCompact(utf8Json, utf8Json.ContainsAny(" \t\r\n"u8)));
     }
 
     /// <summary>Creates a packet from what was written, then clears the writer for reuse.</summary>
@@ -87,15 +116,16 @@ public sealed class SocketIOPayloadWriter
     /// <returns>The packet.</returns>
     public SocketIOPacket ToPacket(SocketIOPacketType type, string nsp = "/", long? ackId = null)
     {
-        var packet = new SocketIOPacket(type, nsp, _buffer.WrittenSpan.ToArray(), ackId, _attachments.ToArray());
+        var packet = new SocketIOPacket(type, nsp, Output.WrittenSpan.ToArray(), ackId, _attachments.ToArray());
         Clear();
+        ReleaseScratch();
         return packet;
     }
 
     /// <summary>Discards what was written.</summary>
     public void Clear()
     {
-        _buffer.ResetWrittenCount();
+        _scratch?.Buffer.ResetWrittenCount();
         _attachments.Clear();
         _inArray = false;
         _needsComma = false;
@@ -121,16 +151,16 @@ public sealed class SocketIOPayloadWriter
         switch (value)
         {
             case null:
-                _buffer.Write("null"u8);
+                Output.Write("null"u8);
                 break;
             case string s:
-                JsJsonFormatter.WriteString(_buffer, s);
+                JsJsonFormatter.WriteString(Output, s);
                 break;
             case bool b:
-                _buffer.Write(b ? "true"u8 : "false"u8);
+                Output.Write(b ? "true"u8 : "false"u8);
                 break;
             case char c:
-                JsJsonFormatter.WriteString(_buffer, [c]);
+                JsJsonFormatter.WriteString(Output, [c]);
                 break;
             case byte[] bytes:
                 WritePlaceholder(bytes);
@@ -145,25 +175,25 @@ public sealed class SocketIOPayloadWriter
                 WritePlaceholder(segment);
                 break;
             case int or long or short or sbyte or byte or ushort or uint:
-                JsJsonFormatter.WriteNumber(_buffer, Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                JsJsonFormatter.WriteNumber(Output, Convert.ToInt64(value, CultureInfo.InvariantCulture));
                 break;
             case ulong u:
-                JsJsonFormatter.WriteNumber(_buffer, u);
+                JsJsonFormatter.WriteNumber(Output, u);
                 break;
             case double d:
-                JsJsonFormatter.WriteNumber(_buffer, d);
+                JsJsonFormatter.WriteNumber(Output, d);
                 break;
             case float f:
-                JsJsonFormatter.WriteNumber(_buffer, f);
+                JsJsonFormatter.WriteNumber(Output, f);
                 break;
             case decimal m:
                 WriteAscii(m.ToString(CultureInfo.InvariantCulture));
                 break;
             case DateTimeOffset date:
-                JsJsonFormatter.WriteString(_buffer, date.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+                JsJsonFormatter.WriteString(Output, date.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
                 break;
             case DateTime date:
-                JsJsonFormatter.WriteString(_buffer, date.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+                JsJsonFormatter.WriteString(Output, date.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
                 break;
             case JsonElement element:
                 WriteElement(element);
@@ -200,7 +230,7 @@ public sealed class SocketIOPayloadWriter
             }
 
             first = false;
-            JsJsonFormatter.WriteString(_buffer, key);
+            JsJsonFormatter.WriteString(Output, key);
             WriteByte((byte)':');
             WriteUntyped(item, depth + 1);
         }
@@ -230,12 +260,12 @@ public sealed class SocketIOPayloadWriter
     {
         if (element.ValueKind == JsonValueKind.Undefined)
         {
-            _buffer.Write("null"u8);
+            Output.Write("null"u8);
             return;
         }
 
         var raw = JsonMarshal.GetRawUtf8Value(element);
-        _buffer.Write(SocketIOPayloadValidator.CopyCompact(raw, raw.ContainsAny(" \t\r\n"u8)));
+        Output.Write(SocketIOPayloadValidator.CopyCompact(raw, raw.ContainsAny(" \t\r\n"u8)));
     }
 
     private void WriteWithOptions(object value)
@@ -260,17 +290,18 @@ public sealed class SocketIOPayloadWriter
 
     private void WritePlaceholder(ReadOnlyMemory<byte> bytes)
     {
-        _buffer.Write("{\"_placeholder\":true,\"num\":"u8);
-        JsJsonFormatter.WriteNumber(_buffer, (long)_attachments.Count);
+        Output.Write("{\"_placeholder\":true,\"num\":"u8);
+        JsJsonFormatter.WriteNumber(Output, (long)_attachments.Count);
         WriteByte((byte)'}');
         _attachments.Add(bytes);
     }
 
     private Utf8JsonWriter GetJsonWriter()
     {
-        if (_jsonWriter is null)
+        var scratch = _scratch ??= TakeScratch();
+        if (scratch.Json is null)
         {
-            _jsonWriter = new Utf8JsonWriter(_buffer, new JsonWriterOptions
+            scratch.Json = new Utf8JsonWriter(scratch.Buffer, new JsonWriterOptions
             {
                 Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
                 SkipValidation = true,
@@ -279,26 +310,59 @@ public sealed class SocketIOPayloadWriter
         }
         else
         {
-            _jsonWriter.Reset(_buffer);
+            scratch.Json.Reset(scratch.Buffer);
         }
 
-        return _jsonWriter;
+        return scratch.Json;
+    }
+
+    private static Scratch TakeScratch()
+    {
+        var scratch = t_scratch;
+        if (scratch is null)
+        {
+            return new Scratch();
+        }
+
+        t_scratch = null;
+        return scratch;
+    }
+
+    // The packet has copied the bytes out: the buffer (and JSON writer) go back to this thread's cache, unless a very
+    // large payload grew the buffer, which is then left to the GC.
+    private void ReleaseScratch()
+    {
+        if (_scratch is { } scratch)
+        {
+            _scratch = null;
+            if (scratch.Buffer.Capacity <= 16 * 1024)
+            {
+                scratch.Buffer.ResetWrittenCount();
+                t_scratch = scratch;
+            }
+        }
     }
 
     private void WriteByte(byte value)
     {
-        _buffer.GetSpan(1)[0] = value;
-        _buffer.Advance(1);
+        Output.GetSpan(1)[0] = value;
+        Output.Advance(1);
     }
 
     private void WriteAscii(string text)
     {
-        var span = _buffer.GetSpan(text.Length);
+        var span = Output.GetSpan(text.Length);
         for (var i = 0; i < text.Length; i++)
         {
             span[i] = (byte)text[i];
         }
 
-        _buffer.Advance(text.Length);
+        Output.Advance(text.Length);
+    }
+
+    private sealed class Scratch
+    {
+        public readonly ArrayBufferWriter<byte> Buffer = new(256);
+        public Utf8JsonWriter? Json;
     }
 }

@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Text;
+
+namespace TypedSio.Benchmarks.Load;
+
+/// <summary>
+/// The whole comparison: every scenario run against our server and the Node one in interleaved pairs (the order
+/// alternating), each run on a freshly started server pinned to its own core; medians of the per-pair ratios.
+/// </summary>
+internal sealed class Compare(LoadOptions options, ServerSpec ours, ServerSpec node, ServerSpec? oursAot, ServerSpec echo)
+{
+    private readonly List<Row> _rows = [];
+    private readonly Dictionary<string, List<(double Connections, double RssMb)>> _memory = [];
+    private readonly StringBuilder _notes = new();
+
+    private sealed record Row(string Scenario, string Metric, double Ours, double Node, double Ratio, bool HigherIsBetter);
+
+    public async Task<int> RunAsync()
+    {
+        Directory.CreateDirectory(options.Out);
+        if (options.Includes("calibration"))
+        {
+            await CalibrateAsync().ConfigureAwait(false);
+        }
+
+        if (options.Includes("connections"))
+        {
+            await PairsAsync("connect storm + idle", (s, plot) => Scenarios.ConnectionsAsync(s, options, plot),
+                ["connections/s", "failed attempts", "KB per connection (storm)", "KB per idle connection", "idle server CPU %"]).ConfigureAwait(false);
+        }
+
+        if (options.Includes("echo"))
+        {
+            await PairsAsync("echo", (s, _) => Scenarios.ClosedLoopAsync(s, options, ack: false), ["messages/s", "messages per server CPU-s", "tool CPU %"]).ConfigureAwait(false);
+        }
+
+        if (options.Includes("ack"))
+        {
+            await PairsAsync("ack round trips", (s, _) => Scenarios.ClosedLoopAsync(s, options, ack: true), ["acks/s", "acks per server CPU-s", "tool CPU %"]).ConfigureAwait(false);
+        }
+
+        if (options.Includes("latency"))
+        {
+            await PairsAsync($"latency at {options.LatencyRate} msg/s", (s, _) => Scenarios.LatencyAsync(s, options), ["p50 ms", "p99 ms", "server CPU %", "replies/s"]).ConfigureAwait(false);
+        }
+
+        if (options.Includes("fanout"))
+        {
+            foreach (var size in new[] { options.FanOutSmall, options.FanOutLarge })
+            {
+                await PairsAsync($"broadcast to {size} sockets", (s, _) => Scenarios.FanOutAsync(s, options, size), ["deliveries/s", "deliveries per server CPU-s", "tool CPU %"]).ConfigureAwait(false);
+            }
+        }
+
+        if (options.Includes("polling"))
+        {
+            await PairsAsync("long-polling echo", (s, _) => PollingScenario.RunAsync(s, options), ["messages/s", "messages per server CPU-s", "tool CPU %"]).ConfigureAwait(false);
+        }
+
+        if (options.Includes("startup"))
+        {
+            await StartupAsync().ConfigureAwait(false);
+        }
+
+        var markdown = Report.Markdown(_rows.Select(r => (r.Scenario, r.Metric, r.Ours, r.Node, r.Ratio)).ToList(), options, _notes.ToString());
+        await File.WriteAllTextAsync(Path.Combine(options.Out, "comparison.md"), markdown).ConfigureAwait(false);
+        if (_memory.Count > 0)
+        {
+            await File.WriteAllTextAsync(Path.Combine(options.Out, "memory.svg"), Report.MemorySvg(_memory)).ConfigureAwait(false);
+        }
+
+        Console.WriteLine(markdown);
+        return 0;
+    }
+
+    private async Task CalibrateAsync()
+    {
+        Console.Error.WriteLine("== calibration: the load tool against a raw Kestrel echo");
+        using var server = await ServerProcess.StartAsync(echo, options.ServerCpu).ConfigureAwait(false);
+        var result = await Scenarios.ClosedLoopAsync(server, options, ack: false).ConfigureAwait(false);
+        _notes.AppendLine(CultureInfo.InvariantCulture,
+            $"Calibration: against a raw Kestrel byte echo on the server core, the tool drove {result["messages/s"]:N0} echoed messages/s with {result["tool CPU %"]:N0}% of its core ({result["server CPU %"]:N0}% on the echo's core).");
+        Console.Error.WriteLine(_notes.ToString());
+    }
+
+    private async Task PairsAsync(string scenario, Func<ServerProcess, List<(double, double)>, Task<Dictionary<string, double>>> run, string[] metrics)
+    {
+        var ourRuns = new List<Dictionary<string, double>>();
+        var nodeRuns = new List<Dictionary<string, double>>();
+        for (var pair = 0; pair < options.Pairs; pair++)
+        {
+            var order = pair % 2 == 0 ? new[] { ours, node } : [node, ours];
+            foreach (var spec in order)
+            {
+                Console.Error.WriteLine($"== {scenario}: {spec.Name} (pair {pair + 1}/{options.Pairs})");
+                var plot = new List<(double, double)>();
+                Dictionary<string, double> result;
+                try
+                {
+                    using var server = await ServerProcess.StartAsync(spec, options.ServerCpu).ConfigureAwait(false);
+                    result = await run(server, plot).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is TimeoutException or IOException or InvalidOperationException or System.Net.Sockets.SocketException)
+                {
+                    // One failed run is reported as missing values, not the end of the comparison.
+                    Console.Error.WriteLine($"   failed: {e.Message}");
+                    _notes.AppendLine(CultureInfo.InvariantCulture, $"{scenario}, {spec.Name}, pair {pair + 1}: failed ({e.Message}).");
+                    result = metrics.ToDictionary(m => m, _ => double.NaN);
+                }
+
+                Console.Error.WriteLine("   " + string.Join(", ", result.Select(kv => $"{kv.Key} = {kv.Value:G4}")));
+                (spec == ours ? ourRuns : nodeRuns).Add(result);
+                if (plot.Count > 0 && pair == 0)
+                {
+                    _memory[spec.Name] = plot;
+                }
+            }
+        }
+
+        foreach (var metric in metrics)
+        {
+            var ratios = ourRuns.Zip(nodeRuns, (a, b) => b[metric] == 0 ? double.NaN : a[metric] / b[metric]).ToList();
+            _rows.Add(new Row(scenario, metric, Median(ourRuns.Select(r => r[metric])), Median(nodeRuns.Select(r => r[metric])), Median(ratios), true));
+        }
+    }
+
+    private async Task StartupAsync()
+    {
+        var candidates = new List<ServerSpec> { ours, node };
+        if (oursAot is not null)
+        {
+            candidates.Insert(0, oursAot);
+        }
+
+        var startup = candidates.ToDictionary(s => s.Name, _ => new List<double>());
+        var rss = candidates.ToDictionary(s => s.Name, _ => new List<double>());
+        for (var run = 0; run < options.StartupRuns; run++)
+        {
+            foreach (var spec in run % 2 == 0 ? candidates : Enumerable.Reverse(candidates))
+            {
+                using var server = await ServerProcess.StartAsync(spec, options.ServerCpu).ConfigureAwait(false);
+                startup[spec.Name].Add(server.StartupTime.TotalMilliseconds);
+                await Task.Delay(1000).ConfigureAwait(false);
+                rss[spec.Name].Add(server.Rss / 1048576.0);
+            }
+        }
+
+        foreach (var spec in candidates.Where(s => s != node))
+        {
+            var name = spec == oursAot ? "startup (Native AOT)" : "startup (JIT)";
+            _rows.Add(new Row(name, "ms to first connection", Median(startup[spec.Name]), Median(startup[node.Name]),
+                Median(startup[spec.Name]) / Median(startup[node.Name]), false));
+            _rows.Add(new Row(name, "idle RSS MB", Median(rss[spec.Name]), Median(rss[node.Name]), Median(rss[spec.Name]) / Median(rss[node.Name]), false));
+        }
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Where(v => !double.IsNaN(v)).Order().ToList();
+        return sorted.Count == 0 ? double.NaN
+            : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2]
+            : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}
