@@ -17,10 +17,10 @@ for p in "${projects[@]}"; do
   printf '#nullable enable\n' >"src/$p/PublicAPI.Unshipped.txt"
 done
 
-# --no-incremental: an up-to-date project would not report its diagnostics again. RS0016 is a warning (see
-# src/Directory.Build.props), so the build succeeds while symbols are missing.
+# --no-incremental: an up-to-date project would not report its diagnostics again. TypedSioUpdatingPublicApi keeps RS0016 a warning
+# (see src/Directory.Build.props), so the build succeeds while symbols are missing.
 for p in "${projects[@]}"; do
-  dotnet build "src/$p" --no-incremental -nologo -clp:NoSummary >>"$log" 2>&1 || { cat "$log"; exit 1; }
+  dotnet build "src/$p" --no-incremental -nologo -clp:NoSummary -p:TypedSioUpdatingPublicApi=true >>"$log" 2>&1 || { cat "$log"; exit 1; }
 done
 
 for p in "${projects[@]}"; do
