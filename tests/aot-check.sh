@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 if ! command -v clang >/dev/null 2>&1 || [ ! -e /usr/include/zlib.h ]; then
-  (apt-get update && apt-get install -y clang zlib1g-dev) >&2
+  (export DEBIAN_FRONTEND=noninteractive; apt-get update && apt-get install -y clang zlib1g-dev) >&2
 fi
 
 out=${AOT_OUT:-artifacts/aot}
