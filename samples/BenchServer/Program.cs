@@ -1,10 +1,14 @@
 using System.Globalization;
+using StackExchange.Redis;
+using TypedSio.Redis;
 using TypedSio.Server.EngineIO;
 using TypedSio.Server.SocketIO;
 
-// Usage: BenchServer [--port N]   (else the PORT environment variable, else 4100)
-// The handlers match tests/js/bench-server.mjs exactly, so one load tool drives both servers.
+// Usage: BenchServer [--port N] [--redis HOST:PORT]   (port else the PORT environment variable, else 4100)
+// The handlers match tests/js/bench-server.mjs exactly, so one load tool drives both servers. With --redis the server
+// joins a cluster through TypedSio.Redis, as the Node one does through @socket.io/redis-adapter.
 var port = 4100;
+string? redisEndPoint = null;
 if (Environment.GetEnvironmentVariable("PORT") is { } env && int.TryParse(env, NumberStyles.None, CultureInfo.InvariantCulture, out var envPort))
 {
     port = envPort;
@@ -17,9 +21,13 @@ for (var i = 0; i < args.Length; i++)
         port = p;
         i++;
     }
+    else if (args[i] == "--redis" && i + 1 < args.Length)
+    {
+        redisEndPoint = args[++i];
+    }
     else
     {
-        Console.Error.WriteLine($"unknown argument '{args[i]}'. Usage: BenchServer [--port N]");
+        Console.Error.WriteLine($"unknown argument '{args[i]}'. Usage: BenchServer [--port N] [--redis HOST:PORT]");
         return 2;
     }
 }
@@ -27,11 +35,20 @@ for (var i = 0; i < args.Length; i++)
 var builder = WebApplication.CreateSlimBuilder();
 builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 builder.Logging.ClearProviders();
-builder.Services.AddSocketIO(configureEngine: o =>
-{
-    o.Cors = new EngineIOCorsOptions();
-    o.Cors.Origins.Add("*");
-});
+var redis = redisEndPoint is null ? null : await ConnectionMultiplexer.ConnectAsync(redisEndPoint);
+builder.Services.AddSocketIO(
+    o =>
+    {
+        if (redis is not null)
+        {
+            o.AdapterFactory = RedisSocketIOAdapter.Factory(redis);
+        }
+    },
+    configureEngine: o =>
+    {
+        o.Cors = new EngineIOCorsOptions();
+        o.Cors.Origins.Add("*");
+    });
 
 var app = builder.Build();
 
@@ -62,4 +79,5 @@ if (Environment.GetEnvironmentVariable("BENCH_DIAG") == "1")
 
 app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine($"BenchServer: Socket.IO on http://127.0.0.1:{port}/socket.io/"));
 await app.RunAsync();
+redis?.Dispose();
 return 0;

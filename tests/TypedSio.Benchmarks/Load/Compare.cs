@@ -57,6 +57,28 @@ internal sealed class Compare(LoadOptions options, ServerSpec ours, ServerSpec n
             await PairsAsync("long-polling echo", (s, _) => PollingScenario.RunAsync(s, options), ["messages/s", "messages per server CPU-s", "tool CPU %"]).ConfigureAwait(false);
         }
 
+        if (options.Includes("redis"))
+        {
+            if (RedisScenario.FindRedisServer() is { } redisServer)
+            {
+                foreach (var size in options.RedisRoomSizes.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)))
+                {
+                    await PairsAsync(
+                        $"Redis cluster: {RedisScenario.Nodes} nodes × {size} sockets",
+                        spec => RedisScenario.RunAsync(spec, options, redisServer, size),
+                        ["broadcasts/s", "deliveries/s", "broadcasts per server CPU-s", "servers CPU % (3 nodes)", "redis-server CPU %", "tool CPU %"]).ConfigureAwait(false);
+                }
+
+                _notes.AppendLine(CultureInfo.InvariantCulture,
+                    $"Redis cluster: {RedisScenario.Nodes} servers of one kind (ours with TypedSio.Redis, Node's with @socket.io/redis-adapter) pinned together to CPU {options.ServerCpu}, redis-server {RedisServerVersion(redisServer)} and the tool on CPU {options.ToolCpu}; " +
+                    $"one sender on the first node keeps {options.RedisWindow} broadcasts to a room with sockets on every node in flight (refilled on delivery at the last node); broadcasts/s counts broadcasts delivered to every socket of the room.");
+            }
+            else
+            {
+                _notes.AppendLine("Redis cluster: skipped, no redis-server on PATH (tests/setup.sh installs it).");
+            }
+        }
+
         if (options.Includes("startup"))
         {
             await StartupAsync().ConfigureAwait(false);
@@ -83,7 +105,18 @@ internal sealed class Compare(LoadOptions options, ServerSpec ours, ServerSpec n
         Console.Error.WriteLine(_notes.ToString());
     }
 
-    private async Task PairsAsync(string scenario, Func<ServerProcess, List<(double, double)>, Task<Dictionary<string, double>>> run, string[] metrics)
+    private Task PairsAsync(string scenario, Func<ServerProcess, List<(double, double)>, Task<Dictionary<string, double>>> run, string[] metrics) =>
+        PairsAsync(scenario, run, null, metrics);
+
+    private Task PairsAsync(string scenario, Func<ServerSpec, Task<Dictionary<string, double>>> run, string[] metrics) =>
+        PairsAsync(scenario, null, run, metrics);
+
+    // A scenario runs either against one freshly started server (most) or starts its own servers from the spec.
+    private async Task PairsAsync(
+        string scenario,
+        Func<ServerProcess, List<(double, double)>, Task<Dictionary<string, double>>>? runOnServer,
+        Func<ServerSpec, Task<Dictionary<string, double>>>? runOnSpec,
+        string[] metrics)
     {
         var ourRuns = new List<Dictionary<string, double>>();
         var nodeRuns = new List<Dictionary<string, double>>();
@@ -97,8 +130,15 @@ internal sealed class Compare(LoadOptions options, ServerSpec ours, ServerSpec n
                 Dictionary<string, double> result;
                 try
                 {
-                    using var server = await ServerProcess.StartAsync(spec, options.ServerCpu).ConfigureAwait(false);
-                    result = await run(server, plot).ConfigureAwait(false);
+                    if (runOnSpec is not null)
+                    {
+                        result = await runOnSpec(spec).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        using var server = await ServerProcess.StartAsync(spec, options.ServerCpu).ConfigureAwait(false);
+                        result = await runOnServer!(server, plot).ConfigureAwait(false);
+                    }
                 }
                 catch (Exception e) when (e is TimeoutException or IOException or InvalidOperationException or System.Net.Sockets.SocketException)
                 {
@@ -151,6 +191,22 @@ internal sealed class Compare(LoadOptions options, ServerSpec ours, ServerSpec n
             _rows.Add(new Row(name, "ms to first connection", Median(startup[spec.Name]), Median(startup[node.Name]),
                 Median(startup[spec.Name]) / Median(startup[node.Name]), false));
             _rows.Add(new Row(name, "idle RSS MB", Median(rss[spec.Name]), Median(rss[node.Name]), Median(rss[spec.Name]) / Median(rss[node.Name]), false));
+        }
+    }
+
+    private static string RedisServerVersion(string redisServer)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(redisServer, "--version") { RedirectStandardOutput = true, UseShellExecute = false })!;
+            var text = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            var at = text.IndexOf("v=", StringComparison.Ordinal);
+            return at < 0 ? "" : text[(at + 2)..].Split(' ')[0];
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "";
         }
     }
 

@@ -24,6 +24,9 @@ internal sealed class LoadOptions
     public string Scenarios { get; set; } = "all";
     public string Out { get; set; } = "docs/benchmarks";
     public string ServerCpu { get; set; } = "0";
+    public string ToolCpu { get; set; } = "1";
+    public string RedisRoomSizes { get; set; } = "10,100";
+    public int RedisWindow { get; set; } = 32;
 
     public static LoadOptions Parse(IReadOnlyList<string> args, out List<string> rest)
     {
