@@ -34,6 +34,7 @@ for (var i = 0; i < args.Length; i++)
 
 var builder = WebApplication.CreateSlimBuilder();
 builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+
 builder.Logging.ClearProviders();
 var redis = redisEndPoint is null ? null : await ConnectionMultiplexer.ConnectAsync(redisEndPoint);
 builder.Services.AddSocketIO(

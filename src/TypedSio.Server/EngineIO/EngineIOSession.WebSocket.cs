@@ -3,13 +3,17 @@ using TypedSio.EngineIO;
 
 namespace TypedSio.Server.EngineIO;
 
-// WebSocket: one writer loop per session drains the outbound buffer; the reader runs in the request that accepted the
-// socket. A second socket for a polling session is an upgrade candidate until the client sends 2probe and then 5.
+// WebSocket: the reader runs in the request that accepted the socket. There is no writer task: whoever queues a packet
+// while no write is in flight writes the buffer out itself (the "drain"), and packets queued meanwhile are picked up by
+// that drain before it lets go. A write that cannot complete at once (a full socket) finishes in the background while
+// later senders only append, so a slow client never blocks a broadcast. A second socket for a polling session is an
+// upgrade candidate until the client sends 2probe and then 5.
 internal sealed partial class EngineIOSession
 {
-    private readonly SemaphoreSlim _writeSignal = new(0, 1);
     private EngineIOWebSocket? _webSocket;
-    private Task _writerTask = Task.CompletedTask;
+    private bool _writing; // a drain owns the socket's sending side
+    private Task _drain = Task.CompletedTask; // the last drain that went asynchronous
+    private List<EngineIOPacket> _spare = [];
     private EngineIOWebSocket? _candidate;
     private bool _probed;
     private ITimer? _upgradeTimer;
@@ -27,8 +31,10 @@ internal sealed partial class EngineIOSession
         lock (_gate)
         {
             _webSocket = socket;
-            _writerTask = Task.Run(() => RunWriterAsync(socket));
+            _writing = true; // the open packet is waiting in the buffer
         }
+
+        Drain(socket);
     }
 
     /// <summary>Registers an upgrade candidate, or says why not (the caller then closes it).</summary>
@@ -160,12 +166,17 @@ internal sealed partial class EngineIOSession
 
         if (active)
         {
-            await _writerTask;
+            // The request must outlive the last write and the close frame: the socket goes with it.
+            Task drain;
+            lock (_gate)
+            {
+                drain = _drain;
+            }
+
+            await drain;
         }
-        else
-        {
-            await socket.CloseAsync();
-        }
+
+        await socket.CloseAsync();
     }
 
     private CandidateStep OnCandidatePacket(EngineIOWebSocket socket, in EngineIOPacket packet)
@@ -197,7 +208,7 @@ internal sealed partial class EngineIOSession
             _webSocket = socket;
             _transport = EngineIOTransportNames.WebSocket;
             Log.Upgraded(_logger, Id);
-            _writerTask = Task.Run(() => RunWriterAsync(socket));
+            DrainLaterLocked(); // what was queued for the next poll goes out over the socket
             return CandidateStep.Upgraded;
         }
     }
@@ -240,58 +251,111 @@ internal sealed partial class EngineIOSession
         _ = Task.Run(candidate.CloseAsync);
     }
 
-    private void SignalWriterLocked()
+    /// <summary>Starts a drain on the thread pool unless one is running (for packets queued under the gate, e.g. pings).</summary>
+    private void DrainLaterLocked()
     {
-        if (_writeSignal.CurrentCount == 0)
+        if (_writing || _webSocket is not { } socket || _state == SessionState.Closed)
         {
-            _writeSignal.Release();
+            return;
+        }
+
+        _writing = true;
+        ThreadPool.UnsafeQueueUserWorkItem(static state => state.session.Drain(state.socket), (session: this, socket), preferLocal: true);
+    }
+
+    /// <summary>Writes the buffer out until it is empty; the caller set <see cref="_writing"/>.</summary>
+    private void Drain(EngineIOWebSocket socket)
+    {
+        var drain = DrainAsync(socket);
+        if (!drain.IsCompleted)
+        {
+            lock (_gate)
+            {
+                _drain = drain;
+            }
         }
     }
 
-    private async Task RunWriterAsync(EngineIOWebSocket socket)
+    private async Task DrainAsync(EngineIOWebSocket socket)
     {
+        var closeSocket = false;
         try
         {
             while (true)
             {
-                EngineIOPacket[] batch;
+                List<EngineIOPacket> batch;
                 lock (_gate)
                 {
                     if (_state == SessionState.Closed)
                     {
+                        // The close has left the socket to this drain (see OnClosedLocked).
+                        closeSocket = true;
                         break;
                     }
 
-                    batch = TakeBufferLocked();
-                    if (batch.Length == 0 && _state == SessionState.Closing)
+                    if (_buffer.Count == 0)
                     {
-                        CloseLocked(EngineIOCloseReason.ForcedClose);
-                        break;
+                        if (_state == SessionState.Closing)
+                        {
+                            CloseLocked(EngineIOCloseReason.ForcedClose);
+                            closeSocket = true;
+                            break;
+                        }
+
+                        _writing = false;
+                        return;
+                    }
+
+                    // Swap the lists rather than copy: senders append to the other one while this one is written.
+                    batch = _buffer;
+                    _buffer = _spare;
+                    _spare = batch;
+                    _bufferedBytes = 0;
+                }
+
+                try
+                {
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        var written = await socket.SendAsync(batch[i], _abort.Token);
+                        _server.Metrics.BytesSent(written);
                     }
                 }
-
-                if (batch.Length == 0)
+                finally
                 {
-                    await _writeSignal.WaitAsync();
-                    continue;
-                }
-
-                foreach (var packet in batch)
-                {
-                    var written = await socket.SendAsync(packet, _abort.Token);
-                    _server.Metrics.BytesSent(written);
+                    batch.Clear();
                 }
             }
         }
-        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException)
+        catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or IOException or ObjectDisposedException)
         {
             OnTransportError("write error: " + e.Message);
+            closeSocket = true;
         }
         catch (OperationCanceledException)
         {
             // the session closed while a frame was being written
+            closeSocket = true;
         }
 
-        await socket.CloseAsync();
+        if (closeSocket)
+        {
+            await socket.CloseAsync();
+        }
+    }
+
+    /// <summary>
+    /// On close: returns the active socket when nobody is writing to it, for the caller to close; a running drain closes
+    /// it itself when it sees the state. Either way no drain starts afterwards.
+    /// </summary>
+    private EngineIOWebSocket? OnClosedLocked()
+    {
+        if (_webSocket is not { } socket || _writing)
+        {
+            return null;
+        }
+
+        _writing = true;
+        return socket;
     }
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using TypedSio.EngineIO;
 
@@ -24,7 +23,6 @@ internal sealed partial class EngineIOSession : IEngineIOConnection
     private readonly EngineIOServerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Channel<EngineIOMessage> _inbound;
     private readonly CancellationTokenSource _abort = new();
     private readonly TaskCompletionSource<EngineIOCloseReason> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private List<EngineIOPacket> _buffer = [];
@@ -49,13 +47,6 @@ internal sealed partial class EngineIOSession : IEngineIOConnection
         Protocol = protocol;
         Request = request;
         SupportsBinary = supportsBinary;
-        _inbound = Channel.CreateBounded<EngineIOMessage>(new BoundedChannelOptions(Math.Max(1, _options.MaxReceiveQueue))
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-
         var upgrades = transport == EngineIOTransportNames.Polling && _options.AllowUpgrades
             && _options.Transports.Contains(EngineIOTransportNames.WebSocket)
             ? new[] { EngineIOTransportNames.WebSocket }
@@ -109,34 +100,68 @@ internal sealed partial class EngineIOSession : IEngineIOConnection
         }
     }
 
-    public IAsyncEnumerable<EngineIOMessage> ReadAllAsync(CancellationToken cancellationToken = default) =>
-        _inbound.Reader.ReadAllAsync(cancellationToken);
+    public ValueTask<bool> SendAsync(EngineIOMessage message, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Send(new ReadOnlySpan<EngineIOMessage>(in message)));
 
-    public ValueTask<bool> SendAsync(EngineIOMessage message, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Queues messages back to back (a Socket.IO packet and its attachments), so no other message comes between them.
+    /// On WebSocket, when no write is in flight, the caller writes them itself: no hand-off to a writer thread.
+    /// </summary>
+    /// <returns>False when the session is closed (or just closed because the client reads too slowly).</returns>
+    public bool Send(ReadOnlySpan<EngineIOMessage> messages)
     {
-        var packet = message.IsBinary
-            ? EngineIOPacket.Binary(message.Data)
-            : EngineIOPacket.Text(EngineIOPacketType.Message, message.Data);
+        EngineIOWebSocket? writeHere = null;
         lock (_gate)
         {
             if (_state != SessionState.Open)
             {
-                return ValueTask.FromResult(false);
+                return false;
             }
 
-            if (_buffer.Count >= _options.MaxBufferedPackets || _bufferedBytes + message.Data.Length > _options.MaxBufferedBytes)
+            long bytes = 0;
+            foreach (var message in messages)
+            {
+                bytes += message.Data.Length;
+            }
+
+            if (_buffer.Count + messages.Length > _options.MaxBufferedPackets || _bufferedBytes + bytes > _options.MaxBufferedBytes)
             {
                 Log.SlowConsumer(_logger, Id, _buffer.Count, _bufferedBytes);
                 CloseLocked(EngineIOCloseReason.SlowConsumer);
-                return ValueTask.FromResult(false);
+                return false;
             }
 
-            _bufferedBytes += message.Data.Length;
-            EnqueueLocked(packet);
+            _bufferedBytes += bytes;
+            foreach (var message in messages)
+            {
+                _buffer.Add(message.IsBinary ? EngineIOPacket.Binary(message.Data) : EngineIOPacket.Text(EngineIOPacketType.Message, message.Data));
+            }
+
+            if (_webSocket is { } socket)
+            {
+                if (!_writing)
+                {
+                    _writing = true;
+                    writeHere = socket;
+                }
+            }
+            else
+            {
+                FlushPollLocked();
+            }
         }
 
-        _server.Metrics.PacketSent();
-        return ValueTask.FromResult(true);
+        for (var i = 0; i < messages.Length; i++)
+        {
+            _server.Metrics.PacketSent();
+        }
+
+        if (writeHere is not null)
+        {
+            Drain(writeHere);
+        }
+
+        return true;
     }
 
     public Task CloseAsync()
@@ -179,7 +204,7 @@ internal sealed partial class EngineIOSession : IEngineIOConnection
     /// <summary>Handles one packet from the client's active transport, in order.</summary>
     public ValueTask OnPacketAsync(in EngineIOPacket packet)
     {
-        EngineIOMessage message;
+        Func<EngineIOMessage, ValueTask>? receiver;
         lock (_gate)
         {
             if (_state == SessionState.Closed)
@@ -202,16 +227,19 @@ internal sealed partial class EngineIOSession : IEngineIOConnection
                     CloseLocked(EngineIOCloseReason.TransportClose);
                     return ValueTask.CompletedTask;
                 case EngineIOPacketType.Message:
-                    // The transport's buffer is reused after this call; the application gets its own copy.
-                    var data = packet.Data.ToArray();
-                    message = packet.IsBinary ? EngineIOMessage.Binary(data) : EngineIOMessage.Text(data);
+                    var wait = OnMessageLocked(packet, out receiver);
+                    if (receiver is null)
+                    {
+                        return wait;
+                    }
+
                     break;
                 default:
                     return ValueTask.CompletedTask;
             }
         }
 
-        return DeliverAsync(message);
+        return DeliverNow(receiver, packet);
     }
 
     /// <summary>Closes the session because the client sent something undecodable.</summary>
@@ -226,21 +254,6 @@ internal sealed partial class EngineIOSession : IEngineIOConnection
     {
         Log.TransportError(_logger, Id, what);
         Close(EngineIOCloseReason.TransportError);
-    }
-
-    private async ValueTask DeliverAsync(EngineIOMessage message)
-    {
-        try
-        {
-            await _inbound.Writer.WriteAsync(message, _abort.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // closed while the application was not reading: the message dies with the session
-        }
-        catch (ChannelClosedException)
-        {
-        }
     }
 
     private void EnqueueLocked(in EngineIOPacket packet)
@@ -266,7 +279,7 @@ internal sealed partial class EngineIOSession : IEngineIOConnection
     {
         if (_webSocket is not null)
         {
-            SignalWriterLocked();
+            DrainLaterLocked();
         }
         else
         {
@@ -278,7 +291,7 @@ internal sealed partial class EngineIOSession : IEngineIOConnection
     {
         if (_webSocket is not null)
         {
-            SignalWriterLocked();
+            DrainLaterLocked();
         }
         else
         {
@@ -300,20 +313,25 @@ internal sealed partial class EngineIOSession : IEngineIOConnection
         AbandonUpgradeLocked();
         _buffer = [];
         _bufferedBytes = 0;
-        _inbound.Writer.TryComplete();
-        SignalWriterLocked();
+        CompleteInboundLocked();
+        var closeSocket = OnClosedLocked();
         Log.Closed(_logger, Id, reason.ToReasonString());
 
         // Cancelling runs callbacks synchronously; they must not run under the lock.
         ThreadPool.UnsafeQueueUserWorkItem(
             static state =>
             {
-                var (session, why) = state;
+                var (session, why, socket) = state;
+                if (socket is not null)
+                {
+                    _ = socket.CloseAsync();
+                }
+
                 session._abort.Cancel();
                 session._server.Remove(session);
                 session._closed.TrySetResult(why);
             },
-            (this, reason),
+            (this, reason, closeSocket),
             preferLocal: false);
     }
 }

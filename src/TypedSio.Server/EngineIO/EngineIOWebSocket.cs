@@ -20,7 +20,7 @@ internal sealed class EngineIOWebSocket : IDisposable
     private readonly ArrayBufferWriter<byte> _output = new(256);
     private const int InputSize = 4096;
     private byte[]? _input;
-    private int _closeStarted;
+    private Task? _closing;
 
     public EngineIOWebSocket(WebSocket socket, EngineIOProtocolVersion protocol, bool supportsBinary, long maxMessageSize, int? compressionThreshold)
     {
@@ -140,14 +140,24 @@ internal sealed class EngineIOWebSocket : IDisposable
         }
     }
 
-    /// <summary>Sends the close frame once (aborting the socket if that cannot be done in a few seconds).</summary>
-    public async Task CloseAsync()
+    /// <summary>
+    /// Sends the close frame once (aborting the socket if that cannot be done in a few seconds); every caller gets the
+    /// same task, so whoever must outlive the close frame can wait for it.
+    /// </summary>
+    public Task CloseAsync()
     {
-        if (Interlocked.Exchange(ref _closeStarted, 1) != 0)
+        var closing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Interlocked.CompareExchange(ref _closing, closing.Task, null) is { } started)
         {
-            return;
+            return started;
         }
 
+        _ = CloseCoreAsync().ContinueWith(static (_, s) => ((TaskCompletionSource)s!).TrySetResult(), closing, TaskScheduler.Default);
+        return closing.Task;
+    }
+
+    private async Task CloseCoreAsync()
+    {
         using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
         try
         {

@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Text.Json;
 using TypedSio.Server.EngineIO;
 using TypedSio.SocketIO;
@@ -12,8 +12,9 @@ internal sealed class SocketIOClientConnection
 {
     private readonly SocketIOServer _server;
     private readonly SocketIODecoder _decoder;
-    private readonly ConcurrentDictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    // Copy-on-write: a connection rarely has more than a namespace or two, and reads (every packet) far outnumber writes.
+    private SocketIOSocket[] _sockets = [];
+    private SemaphoreSlim? _writeLock;
     private SocketIODisconnectReason? _closeReason;
     private int _everConnected;
 
@@ -31,37 +32,36 @@ internal sealed class SocketIOClientConnection
     public async Task RunAsync()
     {
         _server.Register(this);
-        using var connectTimeout = new CancellationTokenSource(_server.Options.ConnectTimeout, _server.Time);
-        using var registration = connectTimeout.Token.Register(() =>
-        {
-            if (Volatile.Read(ref _everConnected) == 0)
+        using var connectTimeout = _server.Time.CreateTimer(
+            static state =>
             {
-                _server.Log.ConnectTimeout(Connection.Id);
-                _ = CloseAsync(SocketIODisconnectReason.ForcedServerClose);
-            }
-        });
+                var connection = (SocketIOClientConnection)state!;
+                if (Volatile.Read(ref connection._everConnected) == 0)
+                {
+                    connection._server.Log.ConnectTimeout(connection.Connection.Id);
+                    _ = connection.CloseAsync(SocketIODisconnectReason.ForcedServerClose);
+                }
+            },
+            this,
+            _server.Options.ConnectTimeout,
+            Timeout.InfiniteTimeSpan);
         try
         {
-            await foreach (var message in Connection.ReadAllAsync().ConfigureAwait(false))
+            if (Connection is EngineIOSession session)
             {
-                _server.Metrics.PacketReceived(message.Data.Length);
-                var data = new ReadOnlySequence<byte>(message.Data);
-                SocketIOPacket? packet;
-                SocketIOParseError error;
-                var ok = message.IsBinary
-                    ? _decoder.TryDecodeBinary(data, out packet, out error)
-                    : _decoder.TryDecodeText(data, out packet, out error);
-                if (!ok)
+                // Messages are handed over on the transport's thread, in order; see EngineIOSession.SetReceiver.
+                session.SetReceiver(OnMessageAsync);
+                await session.Closed.ConfigureAwait(false);
+            }
+            else
+            {
+                await foreach (var message in Connection.ReadAllAsync().ConfigureAwait(false))
                 {
-                    _server.Log.ParseError(Connection.Id, error.Message);
-                    _server.Metrics.Error("", "parse");
-                    await CloseAsync(SocketIODisconnectReason.ForcedClose).ConfigureAwait(false);
-                    break;
-                }
-
-                if (packet is not null && !await RouteAsync(packet).ConfigureAwait(false))
-                {
-                    break;
+                    await OnMessageAsync(message).ConfigureAwait(false);
+                    if (_closeReason is not null)
+                    {
+                        break;
+                    }
                 }
             }
         }
@@ -74,25 +74,94 @@ internal sealed class SocketIOClientConnection
         }
     }
 
+    // Decodes before any await: the message's bytes belong to the transport and are only valid until then.
+    private ValueTask OnMessageAsync(EngineIOMessage message)
+    {
+        if (_closeReason is not null)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        _server.Metrics.PacketReceived(message.Data.Length);
+        var data = new ReadOnlySequence<byte>(message.Data);
+        SocketIOPacket? packet;
+        SocketIOParseError error;
+        var ok = message.IsBinary
+            ? _decoder.TryDecodeBinary(data, out packet, out error)
+            : _decoder.TryDecodeText(data, out packet, out error);
+        if (!ok)
+        {
+            _server.Log.ParseError(Connection.Id, error.Message);
+            _server.Metrics.Error("", "parse");
+            return new ValueTask(CloseAsync(SocketIODisconnectReason.ForcedClose));
+        }
+
+        if (packet is null)
+        {
+            return ValueTask.CompletedTask; // a binary packet still waiting for attachments
+        }
+
+        if (packet.Type is not (SocketIOPacketType.Connect or SocketIOPacketType.ConnectError) && TryGetSocket(packet.Namespace, out var socket))
+        {
+            socket.OnPacket(packet);
+            return ValueTask.CompletedTask;
+        }
+
+        return new ValueTask(RouteAsync(packet));
+    }
+
     public void Attach(SocketIOSocket socket)
     {
-        _sockets[socket.Namespace.Name] = socket;
+        ImmutableInterlocked.Update(ref _sockets, static (sockets, added) => [.. sockets.Where(s => s.Namespace.Name != added.Namespace.Name), added], socket);
         Volatile.Write(ref _everConnected, 1);
     }
 
-    public void Detach(SocketIOSocket socket) => _sockets.TryRemove(new KeyValuePair<string, SocketIOSocket>(socket.Namespace.Name, socket));
+    public void Detach(SocketIOSocket socket) =>
+        ImmutableInterlocked.Update(ref _sockets, static (sockets, removed) => Array.IndexOf(sockets, removed) < 0 ? sockets : [.. sockets.Where(s => s != removed)], socket);
+
+    private bool TryGetSocket(string nsp, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SocketIOSocket? socket)
+    {
+        foreach (var candidate in Volatile.Read(ref _sockets))
+        {
+            if (candidate.Namespace.Name == nsp)
+            {
+                socket = candidate;
+                return true;
+            }
+        }
+
+        socket = null;
+        return false;
+    }
 
     public Task SendPacketAsync(SocketIOPacket packet) => WriteAsync(SocketIOEncodedPacket.Encode(packet), isVolatile: false);
 
-    public async Task WriteAsync(SocketIOEncodedPacket encoded, bool isVolatile)
+    public Task WriteAsync(SocketIOEncodedPacket encoded, bool isVolatile)
     {
         if (IsClosed)
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        // A binary packet is several Engine.IO messages that must not interleave with another packet's.
-        await _writeLock.WaitAsync().ConfigureAwait(false);
+        if (Connection is EngineIOSession session)
+        {
+            // The session queues a packet's messages back to back, so attachments never interleave with another packet.
+            if (session.Send(encoded.Messages))
+            {
+                _server.Metrics.PacketSent(encoded.Bytes);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        return WriteSerializedAsync(encoded);
+    }
+
+    // Another IEngineIOConnection: a binary packet is several messages that must not interleave with another packet's.
+    private async Task WriteSerializedAsync(SocketIOEncodedPacket encoded)
+    {
+        var writeLock = LazyInitializer.EnsureInitialized(ref _writeLock, static () => new SemaphoreSlim(1, 1));
+        await writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
             foreach (var message in encoded.Messages)
@@ -105,7 +174,7 @@ internal sealed class SocketIOClientConnection
         }
         finally
         {
-            _writeLock.Release();
+            writeLock.Release();
         }
 
         _server.Metrics.PacketSent(encoded.Bytes);
@@ -114,7 +183,7 @@ internal sealed class SocketIOClientConnection
     // Every namespace gets a DISCONNECT, then the connection closes (the reference's socket.disconnect(true)).
     public async Task DisconnectAllAsync()
     {
-        foreach (var socket in _sockets.Values.ToList())
+        foreach (var socket in Volatile.Read(ref _sockets))
         {
             await socket.DisconnectAsync().ConfigureAwait(false);
         }
@@ -136,7 +205,7 @@ internal sealed class SocketIOClientConnection
 
     public async Task CloseSocketsAsync(SocketIODisconnectReason reason)
     {
-        foreach (var socket in _sockets.Values.ToList())
+        foreach (var socket in Volatile.Read(ref _sockets))
         {
             await socket.CloseAsync(reason).ConfigureAwait(false);
         }
@@ -145,7 +214,7 @@ internal sealed class SocketIOClientConnection
     // Returns false when the packet broke the protocol and the connection was closed.
     private async Task<bool> RouteAsync(SocketIOPacket packet)
     {
-        var joined = _sockets.TryGetValue(packet.Namespace, out var socket);
+        var joined = TryGetSocket(packet.Namespace, out var socket);
         if (!joined && packet.Type == SocketIOPacketType.Connect)
         {
             var auth = packet.Payload.IsEmpty ? default : JsonDocument.Parse(packet.Payload).RootElement.Clone();
