@@ -1,16 +1,24 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 
 namespace TypedSio.Server.EngineIO;
 
 /// <summary>What the handshake request carried, kept for the life of the connection (the request itself is not).</summary>
 public sealed class EngineIORequestInfo
 {
+    // Kept as flat arrays (the strings are the request's own) and turned into dictionaries only when someone asks:
+    // thousands of idle connections should not each hold two hash tables nobody reads.
+    private readonly KeyValuePair<string, StringValues>[] _query;
+    private readonly KeyValuePair<string, StringValues>[] _headers;
+    private IQueryCollection? _queryCollection;
+    private IHeaderDictionary? _headerDictionary;
+
     internal EngineIORequestInfo(HttpContext context)
     {
         Path = context.Request.Path;
-        Query = new QueryCollection(context.Request.Query.ToDictionary(q => q.Key, q => q.Value, StringComparer.OrdinalIgnoreCase));
-        Headers = new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase));
+        _query = [.. context.Request.Query];
+        _headers = [.. context.Request.Headers];
         RemoteIpAddress = context.Connection.RemoteIpAddress;
         RemotePort = context.Connection.RemotePort;
         IsHttps = context.Request.IsHttps;
@@ -21,10 +29,12 @@ public sealed class EngineIORequestInfo
     public PathString Path { get; }
 
     /// <summary>The query string parameters (e.g. <c>EIO</c>, <c>transport</c>, and any the client added).</summary>
-    public IQueryCollection Query { get; }
+    public IQueryCollection Query =>
+        _queryCollection ??= new QueryCollection(new Dictionary<string, StringValues>(_query, StringComparer.OrdinalIgnoreCase));
 
     /// <summary>A copy of the request headers.</summary>
-    public IHeaderDictionary Headers { get; }
+    public IHeaderDictionary Headers =>
+        _headerDictionary ??= new HeaderDictionary(new Dictionary<string, StringValues>(_headers, StringComparer.OrdinalIgnoreCase));
 
     /// <summary>The client's IP address, when known.</summary>
     public IPAddress? RemoteIpAddress { get; }
@@ -37,4 +47,21 @@ public sealed class EngineIORequestInfo
 
     /// <summary>The authenticated user of the handshake request, if authentication ran.</summary>
     public System.Security.Claims.ClaimsPrincipal User { get; }
+
+    /// <summary>The query parameters in request order, without building <see cref="Query"/>.</summary>
+    internal ReadOnlySpan<KeyValuePair<string, StringValues>> QueryPairs => _query;
+
+    /// <summary>Whether a header is present, without building <see cref="Headers"/>.</summary>
+    internal bool HasHeader(string name)
+    {
+        foreach (var header in _headers)
+        {
+            if (string.Equals(header.Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

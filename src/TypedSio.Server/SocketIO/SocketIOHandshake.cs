@@ -9,18 +9,21 @@ namespace TypedSio.Server.SocketIO;
 /// <summary>What a socket's client sent when it connected: the HTTP handshake of its connection and the namespace auth payload.</summary>
 public sealed class SocketIOHandshake
 {
+    // A local socket's handshake reads the headers and query from its connection's request only when asked.
+    private readonly EngineIORequestInfo? _request;
+    private readonly IHeaderDictionary? _headers;
+    private readonly IQueryCollection? _query;
+    private string? _url;
+
     internal SocketIOHandshake(EngineIORequestInfo request, JsonElement auth, DateTimeOffset time)
     {
-        Headers = request.Headers;
-        Query = request.Query;
+        _request = request;
         Auth = auth;
         Address = request.RemoteIpAddress;
         Secure = request.IsHttps;
         Issued = time.ToUnixTimeMilliseconds();
         Time = time.ToString("R", CultureInfo.InvariantCulture);
-        var query = string.Join("&", request.Query.SelectMany(q => q.Value.Select(v => Uri.EscapeDataString(q.Key) + "=" + Uri.EscapeDataString(v ?? ""))));
-        Url = request.Path + (query.Length > 0 ? "?" + query : "");
-        XDomain = request.Headers.ContainsKey("Origin");
+        XDomain = request.HasHeader("Origin");
     }
 
     /// <summary>Creates the handshake of a socket held by another server of a cluster (cluster adapters call it).</summary>
@@ -35,22 +38,22 @@ public sealed class SocketIOHandshake
     /// <param name="xDomain">Whether the request was cross-origin.</param>
     public SocketIOHandshake(IHeaderDictionary headers, IQueryCollection query, JsonElement auth, IPAddress? address, bool secure, long issued, string time, string url, bool xDomain)
     {
-        Headers = headers;
-        Query = query;
+        _headers = headers;
+        _query = query;
         Auth = auth;
         Address = address;
         Secure = secure;
         Issued = issued;
         Time = time;
-        Url = url;
+        _url = url;
         XDomain = xDomain;
     }
 
     /// <summary>The handshake request's headers.</summary>
-    public IHeaderDictionary Headers { get; }
+    public IHeaderDictionary Headers => _headers ?? _request!.Headers;
 
     /// <summary>The handshake request's query string.</summary>
-    public IQueryCollection Query { get; }
+    public IQueryCollection Query => _query ?? _request!.Query;
 
     /// <summary>The auth payload of the CONNECT packet (<c>{}</c> when the client sent none).</summary>
     public JsonElement Auth { get; }
@@ -68,8 +71,22 @@ public sealed class SocketIOHandshake
     public string Time { get; }
 
     /// <summary>The handshake request's path and query.</summary>
-    public string Url { get; }
+    public string Url => _url ??= BuildUrl(_request!);
 
     /// <summary>Whether the request was cross-origin (it carried an <c>Origin</c> header).</summary>
     public bool XDomain { get; }
+
+    private static string BuildUrl(EngineIORequestInfo request)
+    {
+        var query = new System.Text.StringBuilder();
+        foreach (var (key, values) in request.QueryPairs)
+        {
+            foreach (var value in values)
+            {
+                query.Append(query.Length == 0 ? '?' : '&').Append(Uri.EscapeDataString(key)).Append('=').Append(Uri.EscapeDataString(value ?? ""));
+            }
+        }
+
+        return request.Path + query.ToString();
+    }
 }

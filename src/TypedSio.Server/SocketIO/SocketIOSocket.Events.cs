@@ -168,7 +168,7 @@ public sealed partial class SocketIOSocket
 
                 break;
             case SocketIOPacketType.Ack or SocketIOPacketType.BinaryAck:
-                if (packet.AckId is { } id && _acks.TryRemove(id, out var pending))
+                if (packet.AckId is { } id && _acks is { } acks && acks.TryRemove(id, out var pending))
                 {
                     pending.TrySetResult(packet.GetArguments());
                 }

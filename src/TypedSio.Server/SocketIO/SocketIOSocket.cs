@@ -14,8 +14,11 @@ namespace TypedSio.Server.SocketIO;
 public sealed partial class SocketIOSocket : ISocketIOEmitter, ISocketIOEventRegistry
 {
     private readonly SocketIOClientConnection _client;
-    private readonly CancellationTokenSource _disconnected = new();
-    private readonly ConcurrentDictionary<long, TaskCompletionSource<SocketIOArguments>> _acks = new();
+    // Created on first use: most sockets never wait for an ack, read the token or store data, and thousands of idle
+    // connections should not pay for them.
+    private CancellationTokenSource? _disconnected;
+    private ConcurrentDictionary<long, TaskCompletionSource<SocketIOArguments>>? _acks;
+    private ConcurrentDictionary<string, object?>? _data;
     private int _state; // 0 connecting, 1 connected, 2 disconnected
 
     internal SocketIOSocket(SocketIONamespace nsp, SocketIOClientConnection client, JsonElement auth, SocketIORestoredSession? restored)
@@ -27,14 +30,13 @@ public sealed partial class SocketIOSocket : ISocketIOEmitter, ISocketIOEventReg
         {
             Id = restored.Session.Sid;
             Pid = restored.Session.Pid;
-            Data = new ConcurrentDictionary<string, object?>(restored.Session.Data, StringComparer.Ordinal);
+            _data = new ConcurrentDictionary<string, object?>(restored.Session.Data, StringComparer.Ordinal);
             Recovered = true;
         }
         else
         {
             Id = NewId();
             Pid = nsp.Server.Options.ConnectionStateRecovery is null ? null : NewId();
-            Data = new ConcurrentDictionary<string, object?>(StringComparer.Ordinal);
         }
     }
 
@@ -50,7 +52,8 @@ public sealed partial class SocketIOSocket : ISocketIOEmitter, ISocketIOEventReg
     public SocketIOHandshake Handshake { get; }
 
     /// <summary>Free-form data kept with the socket (restored with it by connection state recovery).</summary>
-    public IDictionary<string, object?> Data { get; }
+    public IDictionary<string, object?> Data =>
+        _data ?? LazyInitializer.EnsureInitialized(ref _data, static () => new ConcurrentDictionary<string, object?>(StringComparer.Ordinal));
 
     /// <summary>Whether the socket is connected.</summary>
     public bool Connected => Volatile.Read(ref _state) == 1;
@@ -65,7 +68,22 @@ public sealed partial class SocketIOSocket : ISocketIOEmitter, ISocketIOEventReg
     public IEngineIOConnection Connection => _client.Connection;
 
     /// <summary>Signalled when the socket disconnects.</summary>
-    public CancellationToken DisconnectedToken => _disconnected.Token;
+    public CancellationToken DisconnectedToken
+    {
+        get
+        {
+            if (_disconnected is null)
+            {
+                var created = new CancellationTokenSource();
+                if (Interlocked.CompareExchange(ref _disconnected, created, null) is null && Volatile.Read(ref _state) == 2)
+                {
+                    created.Cancel(); // asked for after the socket left
+                }
+            }
+
+            return _disconnected.Token;
+        }
+    }
 
     /// <summary>Raised when the socket is about to leave (it is still in its rooms).</summary>
     public event EventHandler<SocketIODisconnectEventArgs>? Disconnecting;
@@ -166,20 +184,28 @@ public sealed partial class SocketIOSocket : ISocketIOEmitter, ISocketIOEventReg
         Raise(Disconnecting, args);
         if (Pid is not null && reason.IsRecoverable())
         {
-            var session = new SocketIOSession(Id, Pid, [.. Namespace.Adapter.GetSocketRooms(Id)], new Dictionary<string, object?>(Data, StringComparer.Ordinal));
+            var session = new SocketIOSession(Id, Pid, [.. Namespace.Adapter.GetSocketRooms(Id)], new Dictionary<string, object?>(_data ?? [], StringComparer.Ordinal));
             await Namespace.Adapter.PersistSessionAsync(session).ConfigureAwait(false);
         }
 
         await Namespace.Adapter.DelAllAsync(Id).ConfigureAwait(false);
         Namespace.Remove(this);
         _client.Detach(this);
-        foreach (var pending in _acks)
+        if (_acks is { } acks)
         {
-            pending.Value.TrySetException(new SocketIODisconnectedException(reason));
+            foreach (var pending in acks)
+            {
+                pending.Value.TrySetException(new SocketIODisconnectedException(reason));
+            }
+
+            acks.Clear();
         }
 
-        _acks.Clear();
-        await _disconnected.CancelAsync().ConfigureAwait(false);
+        // A token created from here on is created cancelled (see DisconnectedToken).
+        if (Interlocked.CompareExchange(ref _disconnected, null, null) is { } disconnected)
+        {
+            await disconnected.CancelAsync().ConfigureAwait(false);
+        }
         Namespace.Server.Metrics.Disconnected(Namespace.Name);
         Namespace.Server.Log.Disconnected(Namespace.Name, Id, reason.ToReasonString());
         Raise(Disconnected, args);
@@ -200,12 +226,13 @@ public sealed partial class SocketIOSocket : ISocketIOEmitter, ISocketIOEventReg
     internal Task<SocketIOArguments> ExpectAck(long id, CancellationToken cancellationToken)
     {
         var pending = new TaskCompletionSource<SocketIOArguments>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _acks[id] = pending;
+        var acks = _acks ?? LazyInitializer.EnsureInitialized(ref _acks, static () => new ConcurrentDictionary<long, TaskCompletionSource<SocketIOArguments>>());
+        acks[id] = pending;
         if (cancellationToken.CanBeCanceled)
         {
             cancellationToken.Register(() =>
             {
-                if (_acks.TryRemove(new KeyValuePair<long, TaskCompletionSource<SocketIOArguments>>(id, pending)))
+                if (acks.TryRemove(new KeyValuePair<long, TaskCompletionSource<SocketIOArguments>>(id, pending)))
                 {
                     pending.TrySetCanceled(cancellationToken);
                 }
@@ -214,7 +241,7 @@ public sealed partial class SocketIOSocket : ISocketIOEmitter, ISocketIOEventReg
 
         if (!Connected)
         {
-            _acks.TryRemove(id, out _);
+            acks.TryRemove(id, out _);
             pending.TrySetException(new SocketIODisconnectedException(SocketIODisconnectReason.ServerNamespaceDisconnect));
         }
 
