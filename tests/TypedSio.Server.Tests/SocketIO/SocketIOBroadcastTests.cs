@@ -204,6 +204,43 @@ public sealed class SocketIOBroadcastTests
         Assert.Equal("server shutting down", await reason.Task.WaitAsync(SocketIOTestServer.Timeout));
     }
 
+    [Fact]
+    public async Task DisconnectedToken_TakenBeforeOrAfterTheSocketLeaves_IsCancelled()
+    {
+        var tokenBefore = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gone = new TaskCompletionSource<SocketIOSocket>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (server, _) = await StartAsync(s =>
+        {
+            tokenBefore.TrySetResult(s.DisconnectedToken);
+            s.Disconnected += (_, _) => gone.TrySetResult(s);
+        });
+        await using var _ = server;
+        var (a, _) = await RawSocketIOClient.ConnectAsync(server, "websocket");
+        var before = await tokenBefore.Task.WaitAsync(SocketIOTestServer.Timeout);
+        Assert.False(before.IsCancellationRequested);
+
+        await a.DisposeAsync();
+        var socket = await gone.Task.WaitAsync(SocketIOTestServer.Timeout);
+
+        Assert.True(before.IsCancellationRequested);
+        Assert.True(socket.DisconnectedToken.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task DisconnectedToken_FirstAskedForAfterTheSocketLeft_IsAlreadyCancelled()
+    {
+        var gone = new TaskCompletionSource<SocketIOSocket>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (server, _) = await StartAsync(s => s.Disconnected += (_, _) => gone.TrySetResult(s));
+        await using var _ = server;
+        var (a, _) = await RawSocketIOClient.ConnectAsync(server, "websocket");
+
+        await a.DisposeAsync();
+        var socket = await gone.Task.WaitAsync(SocketIOTestServer.Timeout);
+
+        Assert.True(socket.DisconnectedToken.IsCancellationRequested);
+        Assert.Empty(socket.Data);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         using var timeout = new CancellationTokenSource(SocketIOTestServer.Timeout);
