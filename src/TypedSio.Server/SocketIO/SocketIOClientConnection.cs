@@ -15,6 +15,7 @@ internal sealed class SocketIOClientConnection
     // Copy-on-write: a connection rarely has more than a namespace or two, and reads (every packet) far outnumber writes.
     private SocketIOSocket[] _sockets = [];
     private SemaphoreSlim? _writeLock;
+    private ITimer? _connectTimeout;
     private SocketIODisconnectReason? _closeReason;
     private int _everConnected;
 
@@ -32,7 +33,7 @@ internal sealed class SocketIOClientConnection
     public async Task RunAsync()
     {
         _server.Register(this);
-        using var connectTimeout = _server.Time.CreateTimer(
+        _connectTimeout = _server.Time.CreateTimer(
             static state =>
             {
                 var connection = (SocketIOClientConnection)state!;
@@ -45,6 +46,11 @@ internal sealed class SocketIOClientConnection
             this,
             _server.Options.ConnectTimeout,
             Timeout.InfiniteTimeSpan);
+        if (Volatile.Read(ref _everConnected) == 1)
+        {
+            _connectTimeout.Dispose(); // a namespace joined before the timer existed
+        }
+
         try
         {
             if (Connection is EngineIOSession session)
@@ -67,6 +73,7 @@ internal sealed class SocketIOClientConnection
         }
         finally
         {
+            _connectTimeout.Dispose();
             _server.Unregister(this);
             var reason = _closeReason ?? SocketIODisconnectReasons.FromEngine(await Connection.Closed.ConfigureAwait(false));
             await CloseSocketsAsync(reason).ConfigureAwait(false);
@@ -113,7 +120,10 @@ internal sealed class SocketIOClientConnection
     public void Attach(SocketIOSocket socket)
     {
         ImmutableInterlocked.Update(ref _sockets, static (sockets, added) => [.. sockets.Where(s => s.Namespace.Name != added.Namespace.Name), added], socket);
-        Volatile.Write(ref _everConnected, 1);
+        if (Interlocked.Exchange(ref _everConnected, 1) == 0)
+        {
+            Volatile.Read(ref _connectTimeout)?.Dispose(); // the timer only guards the first CONNECT
+        }
     }
 
     public void Detach(SocketIOSocket socket) =>
