@@ -48,6 +48,9 @@ internal sealed class ServerProcess : IDisposable
             UseShellExecute = false,
         };
         info.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
+
+        // compare.sh tunes the tool's own socket completions; the servers under test run with the runtime's defaults.
+        info.Environment.Remove("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS");
         var clock = Stopwatch.StartNew();
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + spec.FileName);
         process.OutputDataReceived += (_, _) => { };
