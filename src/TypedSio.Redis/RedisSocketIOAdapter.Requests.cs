@@ -181,39 +181,38 @@ public sealed partial class RedisSocketIOAdapter
         }
 
         var (options, timeout) = RedisWire.ReadOptions(request.TryGetProperty("opts"u8, out var o) ? o : default);
-        var sockets = new List<SocketIOSocket>();
-        foreach (var id in GetSockets(options))
-        {
-            if (Namespace.TryGetSocket(id, out var socket))
-            {
-                sockets.Add(socket);
-            }
-        }
-
-        _ = RelayAcksAsync(packet, sockets, timeout ?? _options.RequestsTimeout, uid, requestId);
+        _ = RelayAcksAsync(packet, options, timeout ?? _options.RequestsTimeout, uid, requestId);
     }
 
-    private async Task RelayAcksAsync(SocketIOPacket packet, List<SocketIOSocket> sockets, TimeSpan timeout, string? uid, string requestId)
+    // The packet is encoded once for every local recipient; each answer is relayed as it comes, after the client count.
+    private async Task RelayAcksAsync(SocketIOPacket packet, SocketIOBroadcastOptions options, TimeSpan timeout, string? uid, string requestId)
     {
-        var count = RedisWire.Json(json =>
-        {
-            json.WriteNumber("type"u8, (int)RedisRequestType.BroadcastClientCount);
-            json.WriteString("requestId"u8, requestId);
-            json.WriteNumber("clientCount"u8, sockets.Count);
-        });
-        await RespondAsync(uid, count).ConfigureAwait(false);
-        await Task.WhenAll(sockets.Select(async socket =>
-        {
-            try
+        var countSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var clientCount = SendWithAcksLocally(
+            packet,
+            options,
+            timeout,
+            async arguments =>
             {
-                var arguments = await socket.EmitWithAckAsync(packet, timeout, CancellationToken.None).ConfigureAwait(false);
+                await countSent.Task.ConfigureAwait(false);
                 await RespondAsync(uid, RedisWire.EncodeBroadcastAck(requestId, arguments)).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is TimeoutException or OperationCanceledException or SocketIODisconnectedException)
+            },
+            out var completion);
+        try
+        {
+            await RespondAsync(uid, RedisWire.Json(json =>
             {
-                // No answer from this client: the requester's timeout accounts for it.
-            }
-        })).ConfigureAwait(false);
+                json.WriteNumber("type"u8, (int)RedisRequestType.BroadcastClientCount);
+                json.WriteString("requestId"u8, requestId);
+                json.WriteNumber("clientCount"u8, clientCount);
+            })).ConfigureAwait(false);
+        }
+        finally
+        {
+            countSent.TrySetResult();
+        }
+
+        await completion.ConfigureAwait(false);
     }
 
     private Task RespondAsync(string? requesterUid, byte[] response) =>

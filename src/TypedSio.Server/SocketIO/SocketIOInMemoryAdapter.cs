@@ -178,6 +178,54 @@ public partial class SocketIOInMemoryAdapter : SocketIOAdapter
         return new SocketIOBroadcastAckResult(responses, complete);
     }
 
+    /// <summary>
+    /// Sends a packet that asks for acknowledgements to this server's sockets that <paramref name="options"/> selects,
+    /// encoded once with one ack id, and reports each acknowledgement as it arrives: what a cluster adapter does with
+    /// another server's broadcast with ack, relaying every answer back to it.
+    /// </summary>
+    /// <param name="packet">The event (its namespace and id are replaced).</param>
+    /// <param name="options">Which sockets.</param>
+    /// <param name="timeout">How long to wait for the acknowledgements.</param>
+    /// <param name="onAck">Called once per acknowledgement, as it arrives.</param>
+    /// <param name="completion">Completes once every socket answered, left, or the timeout passed.</param>
+    /// <returns>How many sockets the packet went to.</returns>
+    protected int SendWithAcksLocally(
+        SocketIOPacket packet, SocketIOBroadcastOptions options, TimeSpan timeout, Func<SocketIOArguments, Task> onAck, out Task completion)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(onAck);
+        var id = Namespace.NextAckId();
+        var withId = new SocketIOPacket(packet.Type, Namespace.Name, packet.Payload, id, packet.Attachments);
+        var encoded = SocketIOEncodedPacket.Encode(withId);
+        var isVolatile = options.Flags.HasFlag(SocketIOBroadcastFlags.Volatile);
+        var expire = new CancellationTokenSource(timeout, Namespace.Server.Time);
+        var relays = new List<Task>();
+        foreach (var socket in LocalSockets(options))
+        {
+            relays.Add(RelayAckAsync(socket.ExpectAck(id, expire.Token), onAck));
+            socket.Observe(socket.SendEncodedAsync(encoded, withId, isVolatile));
+        }
+
+        completion = Task.WhenAll(relays).ContinueWith(static (_, state) => ((CancellationTokenSource)state!).Dispose(), expire, TaskScheduler.Default);
+        return relays.Count;
+    }
+
+    private static async Task RelayAckAsync(Task<SocketIOArguments> ack, Func<SocketIOArguments, Task> onAck)
+    {
+        SocketIOArguments arguments;
+        try
+        {
+            arguments = await ack.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketIODisconnectedException)
+        {
+            return; // no answer in time, or the socket left: the requester's own timeout accounts for it
+        }
+
+        await onAck(arguments).ConfigureAwait(false);
+    }
+
     /// <inheritdoc />
     public override ValueTask<IReadOnlyList<SocketIORemoteSocket>> FetchSocketsAsync(SocketIOBroadcastOptions options) =>
         ValueTask.FromResult<IReadOnlyList<SocketIORemoteSocket>>(
