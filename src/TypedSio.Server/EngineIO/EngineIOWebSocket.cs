@@ -42,6 +42,7 @@ internal sealed class EngineIOWebSocket : IDisposable
     /// <summary>The status the close frame will carry.</summary>
     public WebSocketCloseStatus CloseStatus { get; set; } = WebSocketCloseStatus.NormalClosure;
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<long> SendAsync(EngineIOPacket packet, CancellationToken cancellationToken)
     {
         await _sendLock.WaitAsync(cancellationToken);
@@ -76,6 +77,9 @@ internal sealed class EngineIOWebSocket : IDisposable
     }
 
     /// <summary>Reads one whole message; the returned bytes are valid until the next call.</summary>
+    // Pooled: every message that is waited for completes asynchronously, and a fresh state machine each time would be
+    // the largest allocation per received message.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<(FrameKind Kind, ReadOnlyMemory<byte> Data)> ReceiveAsync(CancellationToken cancellationToken)
     {
         // The previous message is done with: an idle socket holds no buffer while it waits (a zero-byte read), and

@@ -184,25 +184,9 @@ public sealed partial class SocketIOSocket
     {
         var context = new SocketIOEventContext(this, packet, packet.EventName ?? "");
         var middlewares = _packetMiddlewares;
-        if (!middlewares.IsEmpty)
+        if (!middlewares.IsEmpty && !await RunMiddlewaresAsync(middlewares, context).ConfigureAwait(false))
         {
-            var reached = false;
-            Task Next(int index)
-            {
-                if (index == middlewares.Count)
-                {
-                    reached = true;
-                    return Task.CompletedTask;
-                }
-
-                return middlewares[index](context, () => Next(index + 1));
-            }
-
-            await Next(0).ConfigureAwait(false);
-            if (!reached || !Connected)
-            {
-                return;
-            }
+            return;
         }
 
         // Indexed loops: an ImmutableList enumerator rents a pooled stack per loop, a cost paid on every event.
@@ -219,6 +203,25 @@ public sealed partial class SocketIOSocket
                 Observe(handlers[i](context));
             }
         }
+    }
+
+    // Apart from DispatchAsync so that its closure is only allocated for sockets that have per-packet middlewares.
+    private async Task<bool> RunMiddlewaresAsync(ImmutableList<Func<SocketIOEventContext, Func<Task>, Task>> middlewares, SocketIOEventContext context)
+    {
+        var reached = false;
+        Task Next(int index)
+        {
+            if (index == middlewares.Count)
+            {
+                reached = true;
+                return Task.CompletedTask;
+            }
+
+            return middlewares[index](context, () => Next(index + 1));
+        }
+
+        await Next(0).ConfigureAwait(false);
+        return reached && Connected;
     }
 
     private void NotifyOutgoing(SocketIOPacket packet)

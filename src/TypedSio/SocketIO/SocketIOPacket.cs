@@ -194,6 +194,45 @@ public sealed class SocketIOPacket
         }
 
         var reader = new Utf8JsonReader(Payload.Span);
-        return reader.Read() && reader.Read() && reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        if (!reader.Read() || !reader.Read() || reader.TokenType != JsonTokenType.String)
+        {
+            return null;
+        }
+
+        return reader.ValueIsEscaped || reader.HasValueSequence ? reader.GetString() : EventNameCache.Get(reader.ValueSpan);
+    }
+
+    // An application uses a handful of event names; reading the same one from every packet need not allocate it again.
+    private static class EventNameCache
+    {
+        private const int Size = 32;
+
+        [ThreadStatic]
+        private static (byte[] Utf8, string Value)[]? t_entries;
+
+        [ThreadStatic]
+        private static int t_next;
+
+        public static string Get(ReadOnlySpan<byte> utf8)
+        {
+            if (utf8.Length > 64)
+            {
+                return System.Text.Encoding.UTF8.GetString(utf8);
+            }
+
+            var entries = t_entries ??= new (byte[], string)[Size];
+            foreach (var entry in entries)
+            {
+                if (entry.Utf8 is not null && utf8.SequenceEqual(entry.Utf8))
+                {
+                    return entry.Value;
+                }
+            }
+
+            var value = System.Text.Encoding.UTF8.GetString(utf8);
+            entries[t_next] = (utf8.ToArray(), value);
+            t_next = (t_next + 1) % Size;
+            return value;
+        }
     }
 }

@@ -81,6 +81,36 @@ public class SocketIODecoderTests
         Assert.Equal(new SocketIOParseError(SocketIOParseErrorKind.InvalidUtf8, 3), error);
     }
 
+    [Theory]
+    [InlineData("2[\"chat message\",1]", "chat message")]
+    [InlineData("2[\"caf\\u00e9\",1]", "café")]
+    [InlineData("2[\"tab\\there\"]", "tab\there")]
+    [InlineData("2[\"héllo ✓\"]", "héllo ✓")]
+    public void EventName_RepeatedAcrossPackets_IsTheSameValueEachTime(string text, string expected)
+    {
+        var decoder = new SocketIODecoder();
+        Assert.True(decoder.TryDecodeText(text, out var first, out _));
+        Assert.True(decoder.TryDecodeText(text, out var second, out _));
+
+        Assert.Equal(expected, first!.EventName);
+        Assert.Equal(expected, second!.EventName);
+    }
+
+    [Fact]
+    public void EventName_OfAnotherEvent_IsNotConfusedWithACachedOne()
+    {
+        var decoder = new SocketIODecoder();
+        Assert.True(decoder.TryDecodeText("2[\"message\"]", out var message, out _));
+        Assert.True(decoder.TryDecodeText("2[\"messages\"]", out var messages, out _));
+        Assert.True(decoder.TryDecodeText("2[\"messag\"]", out var messag, out _));
+
+        Assert.Equal("message", message!.EventName);
+        Assert.Equal("messages", messages!.EventName);
+        Assert.Equal("messag", messag!.EventName);
+        Assert.True(decoder.TryDecodeText("2[\"message\",2]", out var again, out _));
+        Assert.Same(message.EventName, again!.EventName); // read without allocating the name again
+    }
+
     [Fact]
     public void BinaryEvent_AttachmentsArriveSeparately_AreReassembled()
     {
