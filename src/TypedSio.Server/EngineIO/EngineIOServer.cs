@@ -15,6 +15,9 @@ namespace TypedSio.Server.EngineIO;
 public sealed partial class EngineIOServer : IDisposable
 {
     private readonly ConcurrentDictionary<string, EngineIOSession> _sessions = new(StringComparer.Ordinal);
+
+    // Every poll and POST finds its session by the sid in the query, without making a string of it.
+    private readonly ConcurrentDictionary<string, EngineIOSession>.AlternateLookup<ReadOnlySpan<char>> _sessionsBySpan;
     private readonly Func<IEngineIOConnection, Task> _onConnection;
     private readonly CancellationTokenRegistration _stopping;
 
@@ -28,6 +31,7 @@ public sealed partial class EngineIOServer : IDisposable
     {
         Options = options;
         _onConnection = onConnection;
+        _sessionsBySpan = _sessions.GetAlternateLookup<ReadOnlySpan<char>>();
         Logger = (ILogger?)loggerFactory?.CreateLogger("TypedSio.Engine") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         TimeProvider = options.TimeProvider ?? timeProvider ?? TimeProvider.System;
         Metrics = new EngineIOMetrics(meterFactory);
@@ -94,20 +98,20 @@ public sealed partial class EngineIOServer : IDisposable
 
         var request = context.Request;
         var isWebSocket = context.WebSockets.IsWebSocketRequest;
-        var transport = request.Query["transport"].ToString();
+        var query = EngineIOQuery.Read(request);
+        var transport = query.Transport;
         if (!IsOffered(transport))
         {
             await RefuseAsync(context, EngineIOErrorCode.TransportUnknown, isWebSocket, "transport: " + transport);
             return;
         }
 
-        var protocol = request.Query["EIO"] == "4" ? EngineIOProtocolVersion.V4 : EngineIOProtocolVersion.V3;
-        var sid = request.Query["sid"].ToString();
-        if (sid.Length > 0)
+        var protocol = query.IsV4 ? EngineIOProtocolVersion.V4 : EngineIOProtocolVersion.V3;
+        if (query.Sid.Length > 0)
         {
-            if (!_sessions.TryGetValue(sid, out var session) || !session.IsAlive)
+            if (!_sessionsBySpan.TryGetValue(query.Sid.Span, out var session) || !session.IsAlive)
             {
-                await RefuseAsync(context, EngineIOErrorCode.SessionIdUnknown, isWebSocket, "sid: " + sid);
+                await RefuseAsync(context, EngineIOErrorCode.SessionIdUnknown, isWebSocket, "sid: " + query.Sid);
                 return;
             }
 

@@ -22,15 +22,19 @@ internal sealed partial class EngineIOSession
         Gone,
     }
 
-    /// <summary>Waits until there is something to send on a GET, without ever answering empty.</summary>
-    public async Task<(PollStatus Status, EngineIOPacket[] Packets)> PollAsync(CancellationToken requestAborted)
+    /// <summary>
+    /// Takes what a GET answers with right now, or (status <see cref="PollStatus.Packets"/> with a non-null
+    /// <paramref name="waiter"/>) registers the GET as the held poll; its task completes with the packets (see <see cref="RegisterPollAbort"/>).
+    /// </summary>
+    public PollStatus BeginPoll(out EngineIOPacket[] packets, out TaskCompletionSource<EngineIOPacket[]>? waiter)
     {
-        TaskCompletionSource<EngineIOPacket[]> waiter;
+        waiter = null;
+        packets = [];
         lock (_gate)
         {
             if (_state == SessionState.Closed || _webSocket is not null)
             {
-                return (PollStatus.Gone, []);
+                return PollStatus.Gone;
             }
 
             if (_poll is not null)
@@ -41,7 +45,7 @@ internal sealed partial class EngineIOSession
                 previous.TrySetResult([ClosePacket]);
                 Log.TransportError(_logger, Id, "overlapping poll from the client");
                 CloseLocked(EngineIOCloseReason.TransportError);
-                return (PollStatus.Overlap, []);
+                return PollStatus.Overlap;
             }
 
             if (_state == SessionState.Closing)
@@ -49,34 +53,45 @@ internal sealed partial class EngineIOSession
                 // As the reference: what was queued goes first, then a poll of its own carries noop + close.
                 if (_buffer.Count > 0)
                 {
-                    return (PollStatus.Packets, TakeBufferLocked());
+                    packets = TakeBufferLocked();
+                    return PollStatus.Packets;
                 }
 
                 CloseLocked(EngineIOCloseReason.ForcedClose);
-                return (PollStatus.Packets, [NoopPacket, ClosePacket]);
+                packets = [NoopPacket, ClosePacket];
+                return PollStatus.Packets;
             }
 
             if (_buffer.Count > 0)
             {
-                return (PollStatus.Packets, TakeBufferLocked());
+                packets = TakeBufferLocked();
+                return PollStatus.Packets;
             }
 
             if (_probed)
             {
-                return (PollStatus.Packets, [NoopPacket]);
+                packets = [NoopPacket];
+                return PollStatus.Packets;
             }
 
-            waiter = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            // The session rides along as the task's state, so the abort registration needs no closure.
+            waiter = new(this, TaskCreationOptions.RunContinuationsAsynchronously);
             _poll = waiter;
             _pollPendingSignal?.TrySetResult();
             _pollPendingSignal = null;
-        }
-
-        using (requestAborted.UnsafeRegister(static (state, _) => ((EngineIOSession)((object[])state!)[0]).OnPollAborted((TaskCompletionSource<EngineIOPacket[]>)((object[])state!)[1]), new object[] { this, waiter }))
-        {
-            return (PollStatus.Packets, await waiter.Task);
+            return PollStatus.Packets;
         }
     }
+
+    /// <summary>Makes a client that goes away while its poll is held close the session (dispose once the poll is answered).</summary>
+    public static CancellationTokenRegistration RegisterPollAbort(TaskCompletionSource<EngineIOPacket[]> waiter, CancellationToken requestAborted) =>
+        requestAborted.UnsafeRegister(
+            static (state, _) =>
+            {
+                var waiter = (TaskCompletionSource<EngineIOPacket[]>)state!;
+                ((EngineIOSession)waiter.Task.AsyncState!).OnPollAborted(waiter);
+            },
+            waiter);
 
     /// <summary>Completes once a GET is held open (tests use it to know a poll reached the server).</summary>
     internal Task WhenPollPendingAsync()

@@ -22,6 +22,13 @@ internal static class PollingScenario
         var loops = clients.SelectMany(c => new[] { Task.Run(() => c.PollLoopAsync(stop.Token)), Task.Run(() => c.PostLoopAsync(stop.Token)) }).ToList();
         var result = await Measure.WindowAsync(server, options, () => clients.Sum(c => Volatile.Read(ref c.Received)), "messages").ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
+
+        // How the server batches its replies (over the whole run, warm-up included): fewer polls per message is cheaper.
+        var polls = clients.Sum(c => Volatile.Read(ref c.Polls));
+        var posts = clients.Sum(c => Volatile.Read(ref c.Posts));
+        var received = clients.Sum(c => Volatile.Read(ref c.Received));
+        result["messages per poll"] = polls > 0 ? received / (double)polls : 0;
+        result["messages per POST"] = posts > 0 ? received / (double)posts : 0;
         foreach (var client in clients)
         {
             client.Dispose();
@@ -42,6 +49,8 @@ internal static class PollingScenario
         private int _pongDue;
         private long _sent;
         public long Received;
+        public long Polls;
+        public long Posts;
 
         private PollingClient(HttpConnection poll, HttpConnection post, int batch)
         {
@@ -99,6 +108,7 @@ internal static class PollingScenario
                     }
 
                     Interlocked.Add(ref Received, received);
+                    Interlocked.Increment(ref Polls);
                     _progress.Release();
                 }
             }
@@ -122,9 +132,11 @@ internal static class PollingScenario
                     if (Interlocked.Exchange(ref _pongDue, 0) == 1)
                     {
                         await _post.RequestAsync(_pongRequest).ConfigureAwait(false);
+                        Interlocked.Increment(ref Posts);
                     }
 
                     await _post.RequestAsync(_postRequest).ConfigureAwait(false);
+                    Interlocked.Increment(ref Posts);
                     _sent += _batch;
                 }
             }
