@@ -148,17 +148,8 @@ public partial class SocketIOInMemoryAdapter : SocketIOAdapter
     {
         ArgumentNullException.ThrowIfNull(packet);
         ArgumentNullException.ThrowIfNull(options);
-        var id = Namespace.NextAckId();
-        var withId = new SocketIOPacket(packet.Type, packet.Namespace, packet.Payload, id, packet.Attachments);
-        var encoded = SocketIOEncodedPacket.Encode(withId);
-        var isVolatile = options.Flags.HasFlag(SocketIOBroadcastFlags.Volatile);
-        var pending = new List<Task<SocketIOArguments>>();
         using var expire = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        foreach (var socket in LocalSockets(options))
-        {
-            pending.Add(socket.ExpectAck(id, expire.Token));
-            await socket.SendEncodedAsync(encoded, withId, isVolatile).ConfigureAwait(false);
-        }
+        var pending = SendWithOneAckId(packet, packet.Namespace, options, expire.Token);
 
         var all = Task.WhenAll(pending);
         try
@@ -195,20 +186,28 @@ public partial class SocketIOInMemoryAdapter : SocketIOAdapter
         ArgumentNullException.ThrowIfNull(packet);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(onAck);
-        var id = Namespace.NextAckId();
-        var withId = new SocketIOPacket(packet.Type, Namespace.Name, packet.Payload, id, packet.Attachments);
-        var encoded = SocketIOEncodedPacket.Encode(withId);
-        var isVolatile = options.Flags.HasFlag(SocketIOBroadcastFlags.Volatile);
         var expire = new CancellationTokenSource(timeout, Namespace.Server.Time);
-        var relays = new List<Task>();
-        foreach (var socket in LocalSockets(options))
-        {
-            relays.Add(RelayAckAsync(socket.ExpectAck(id, expire.Token), onAck));
-            socket.Observe(socket.SendEncodedAsync(encoded, withId, isVolatile));
-        }
+        var relays = SendWithOneAckId(packet, Namespace.Name, options, expire.Token).Select(ack => RelayAckAsync(ack, onAck)).ToList();
 
         completion = Task.WhenAll(relays).ContinueWith(static (_, state) => ((CancellationTokenSource)state!).Dispose(), expire, TaskScheduler.Default);
         return relays.Count;
+    }
+
+    // One ack id and one encoding for every selected socket; returns each socket's pending acknowledgement.
+    private List<Task<SocketIOArguments>> SendWithOneAckId(SocketIOPacket packet, string nsp, SocketIOBroadcastOptions options, CancellationToken expire)
+    {
+        var id = Namespace.NextAckId();
+        var withId = new SocketIOPacket(packet.Type, nsp, packet.Payload, id, packet.Attachments);
+        var encoded = SocketIOEncodedPacket.Encode(withId);
+        var isVolatile = options.Flags.HasFlag(SocketIOBroadcastFlags.Volatile);
+        var pending = new List<Task<SocketIOArguments>>();
+        foreach (var socket in LocalSockets(options))
+        {
+            pending.Add(socket.ExpectAck(id, expire));
+            socket.Observe(socket.SendEncodedAsync(encoded, withId, isVolatile));
+        }
+
+        return pending;
     }
 
     private static async Task RelayAckAsync(Task<SocketIOArguments> ack, Func<SocketIOArguments, Task> onAck)

@@ -73,29 +73,8 @@ internal static class RedisScenario
 
     private static async Task<List<WsConnection>> JoinRoomAsync(ServerProcess server, int roomSize, LoadOptions options, CancellationToken stop)
     {
-        var join = Frames.Text("42[\"join\",\"room\"]");
-        var probe = Frames.Text("421[\"message-with-ack\",0]");
         var connections = await Measure.ConnectManyAsync(server, roomSize, options, 4096).ConfigureAwait(false);
-        var pending = connections.Count;
-        var joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        foreach (var connection in connections)
-        {
-            connection.OnMessage = (_, kind) =>
-            {
-                if (kind == MessageKind.Ack && Interlocked.Decrement(ref pending) == 0)
-                {
-                    joined.TrySetResult();
-                }
-            };
-            _ = Task.Run(() => connection.RunAsync(stop), CancellationToken.None);
-            connection.Send([.. join, .. probe]); // packets are handled in order: the probe's ack says the join is done
-        }
-
-        if (await Task.WhenAny(joined.Task, Task.Delay(TimeSpan.FromSeconds(60), CancellationToken.None)).ConfigureAwait(false) != joined.Task)
-        {
-            throw new TimeoutException($"only {connections.Count - Volatile.Read(ref pending)} of {connections.Count} sockets joined");
-        }
-
+        await Scenarios.JoinRoomAsync(connections, stop).ConfigureAwait(false);
         return connections;
     }
 

@@ -151,32 +151,10 @@ internal static class Scenarios
     /// </summary>
     public static async Task<Dictionary<string, double>> FanOutAsync(ServerProcess server, LoadOptions options, int size)
     {
-        var join = Frames.Text("42[\"join\",\"room\"]");
-        var probe = Frames.Text("421[\"message-with-ack\",0]");
         var broadcast = Frames.Text("42[\"broadcast\",\"room\",\"hello everyone\"]");
         var connections = await Measure.ConnectManyAsync(server, size, options, 4096).ConfigureAwait(false);
         using var stop = new CancellationTokenSource();
-        var pending = connections.Count;
-        var joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        foreach (var connection in connections)
-        {
-            connection.OnMessage = (_, kind) =>
-            {
-                if (kind == MessageKind.Ack && Interlocked.Decrement(ref pending) == 0)
-                {
-                    joined.TrySetResult();
-                }
-            };
-            _ = Task.Run(() => connection.RunAsync(stop.Token));
-            // Packets are handled in order, so the probe's ack says the join is done.
-            connection.Send([.. join, .. probe]);
-        }
-
-        // Awaited, never blocked on: the tool runs on one core, where a blocked pool thread starves the receive loops.
-        if (await Task.WhenAny(joined.Task, Task.Delay(TimeSpan.FromSeconds(60))).ConfigureAwait(false) != joined.Task)
-        {
-            throw new TimeoutException($"only {connections.Count - Volatile.Read(ref pending)} of {connections.Count} sockets joined");
-        }
+        await JoinRoomAsync(connections, stop.Token).ConfigureAwait(false);
 
         var sender = connections[0];
         sender.OnMessage = (c, kind) =>
@@ -190,6 +168,33 @@ internal static class Scenarios
         var result = await Measure.WindowAsync(server, options, () => connections.Sum(c => c.Events), "deliveries").ConfigureAwait(false);
         Measure.Close(connections, stop);
         return result;
+    }
+
+    /// <summary>Starts every connection's receive loop and joins them all to "room", returning once every join is done.</summary>
+    public static async Task JoinRoomAsync(List<WsConnection> connections, CancellationToken stop)
+    {
+        var join = Frames.Text("42[\"join\",\"room\"]");
+        var probe = Frames.Text("421[\"message-with-ack\",0]");
+        var pending = connections.Count;
+        var joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        foreach (var connection in connections)
+        {
+            connection.OnMessage = (_, kind) =>
+            {
+                if (kind == MessageKind.Ack && Interlocked.Decrement(ref pending) == 0)
+                {
+                    joined.TrySetResult();
+                }
+            };
+            _ = Task.Run(() => connection.RunAsync(stop), CancellationToken.None);
+            connection.Send([.. join, .. probe]); // packets are handled in order: the probe's ack says the join is done
+        }
+
+        // Awaited, never blocked on: the tool runs on one core, where a blocked pool thread starves the receive loops.
+        if (await Task.WhenAny(joined.Task, Task.Delay(TimeSpan.FromSeconds(60), CancellationToken.None)).ConfigureAwait(false) != joined.Task)
+        {
+            throw new TimeoutException($"only {connections.Count - Volatile.Read(ref pending)} of {connections.Count} sockets joined");
+        }
     }
 
     /// <summary>
