@@ -130,7 +130,7 @@ public sealed partial class RedisSocketIOAdapter
             json.WritePropertyName("data"u8);
             RedisWire.WritePayload(json, packet);
         });
-        var pending = new PendingRequest(expected);
+        var pending = new PendingRequest<JsonDocument>(expected);
         _requests[requestId] = pending;
         try
         {
@@ -210,7 +210,7 @@ public sealed partial class RedisSocketIOAdapter
             return [];
         }
 
-        var pending = new PendingRequest(expected);
+        var pending = new PendingRequest<JsonDocument>(expected);
         _requests[requestId] = pending;
         try
         {

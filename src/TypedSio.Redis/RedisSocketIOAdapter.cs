@@ -23,7 +23,7 @@ public sealed partial class RedisSocketIOAdapter : SocketIOInMemoryAdapter, IAsy
     private readonly string _requestChannel;
     private readonly string _responseChannel;
     private readonly string _specificResponseChannel;
-    private readonly ConcurrentDictionary<string, PendingRequest> _requests = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PendingRequest<System.Text.Json.JsonDocument>> _requests = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PendingBroadcast> _ackRequests = new(StringComparer.Ordinal);
     private readonly List<ChannelMessageQueue> _queues = [];
     private readonly Task _subscribed;

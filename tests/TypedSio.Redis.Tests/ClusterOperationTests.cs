@@ -102,6 +102,33 @@ public sealed class ClusterOperationTests
     }
 
     [Fact]
+    public async Task NodeBroadcastWithAck_AnsweredHere_RelaysEachAckAndToleratesSilentClients()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        await BroadcastTests.ClientsAsync(cluster);
+        var third = await cluster.DotnetClientAsync(cluster.Dotnet.Url);
+
+        // Three sockets on the TypedSio server share one encoded packet; each answer is relayed on its own, binary intact.
+        using var all = JsonDocument.Parse(await cluster.Node.RunAsync(new JsonObject
+        {
+            ["op"] = "emitWithAck", ["timeout"] = 10000, ["event"] = "ask-client", ["args"] = JsonNode.Parse("""[{"$bin":"CQ=="}]"""),
+        }));
+        Assert.True(all.RootElement.GetProperty("ok").GetBoolean(), all.RootElement.GetRawText());
+        var responses = all.RootElement.GetProperty("responses").EnumerateArray().Select(r => r.GetRawText()).ToList();
+        Assert.Equal(5, responses.Count);
+        Assert.Equal(3, responses.Count(r => r == """{"client":"dotnet","args":[{"$bin":"CQ=="}]}"""));
+
+        // The TypedSio clients do not answer this event: the JS clients' acks still arrive before the timeout.
+        using var partial = JsonDocument.Parse(await cluster.Node.RunAsync(new JsonObject
+        {
+            ["op"] = "emitWithAck", ["timeout"] = 3000, ["event"] = "ask-silent", ["args"] = new JsonArray(),
+        }));
+        Assert.False(partial.RootElement.GetProperty("ok").GetBoolean());
+        Assert.Equal(2, partial.RootElement.GetProperty("responses").GetArrayLength());
+        await third.ReceivedAsync("ask-silent");
+    }
+
+    [Fact]
     public async Task SpecificResponseChannels_OnBothSides_AnswerFetchSocketsAndAllRooms()
     {
         await using var cluster = await Cluster.StartAsync(
