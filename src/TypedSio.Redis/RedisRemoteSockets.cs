@@ -10,7 +10,8 @@ namespace TypedSio.Redis;
 /// <summary>Sockets as fetchSockets answers carry them: <c>{id, handshake, rooms, data}</c>, the handshake in Node's shape.</summary>
 internal static class RedisRemoteSockets
 {
-    public static void Write(Utf8JsonWriter json, SocketIORemoteSocket socket)
+    /// <summary>Writes a socket; binary values of its data become placeholders into <paramref name="attachments"/> when given.</summary>
+    public static void Write(Utf8JsonWriter json, SocketIORemoteSocket socket, List<ReadOnlyMemory<byte>>? attachments = null)
     {
         json.WriteStartObject();
         json.WriteString("id"u8, socket.Id);
@@ -61,15 +62,24 @@ internal static class RedisRemoteSockets
         data.WriteStartArray();
         data.WriteValue(socket.Data);
         data.WriteEndArray();
-        using (var document = JsonDocument.Parse(data.ToPacket(SocketIOPacketType.Event, "/").Payload))
+        var packet = data.ToPacket(SocketIOPacketType.Event, "/");
+        using (var document = JsonDocument.Parse(packet.Payload))
         {
-            document.RootElement[0].WriteTo(json);
+            if (attachments is null)
+            {
+                document.RootElement[0].WriteTo(json);
+            }
+            else
+            {
+                Protocol.MessagePackJson.CopyValue(json, document.RootElement[0], packet.Attachments, attachments);
+            }
         }
 
         json.WriteEndObject();
     }
 
-    public static SocketIORemoteSocket Read(SocketIONamespace nsp, JsonElement socket)
+    /// <summary>Reads a socket; placeholders in its data refer to <paramref name="attachments"/>.</summary>
+    public static SocketIORemoteSocket Read(SocketIONamespace nsp, JsonElement socket, IReadOnlyList<ReadOnlyMemory<byte>>? attachments = null)
     {
         var id = Text(socket, "id"u8) ?? "";
         var handshake = socket.TryGetProperty("handshake"u8, out var h) && h.ValueKind == JsonValueKind.Object ? h : default;
@@ -100,7 +110,7 @@ internal static class RedisRemoteSockets
             rooms.UnionWith(r.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText()));
         }
 
-        var data = socket.TryGetProperty("data"u8, out var d) && SocketIOArguments.ToValue(d, []) is Dictionary<string, object?> map
+        var data = socket.TryGetProperty("data"u8, out var d) && SocketIOArguments.ToValue(d, attachments ?? []) is Dictionary<string, object?> map
             ? map
             : new Dictionary<string, object?>();
         return new SocketIORemoteSocket(nsp, id, remote, rooms, data);

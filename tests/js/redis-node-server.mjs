@@ -1,5 +1,6 @@
 // A Node socket.io server in a Redis cluster (classic @socket.io/redis-adapter), plus official JS clients, driven by the
 // .NET Redis adapter tests. Usage: node redis-node-server.mjs <port> <redis url> [json adapter options]
+// With {"sharded": true, ...} in the options, the server uses createShardedAdapter (Redis 7 sharded pub/sub) instead.
 // Namespaces "/" and "/chat". A client emitting "join" (room, ack) joins the room; server-side events "server-ping" are
 // printed, "server-ask" (...args, ack) answers {from:"node", args}.
 // Values in JSON lines: {"$bin":"<base64>"} is a Buffer, {"$date":"<iso>"} a Date (inputs only).
@@ -17,12 +18,12 @@ import http from "node:http";
 import readline from "node:readline";
 import { Server } from "socket.io";
 import { io as connect } from "socket.io-client";
-import { createAdapter } from "@socket.io/redis-adapter";
+import { createAdapter, createShardedAdapter } from "@socket.io/redis-adapter";
 import { createClient } from "redis";
 
 const port = Number(process.argv[2]);
 const redisUrl = process.argv[3];
-const adapterOptions = process.argv[4] ? JSON.parse(process.argv[4]) : {};
+const { sharded, ...adapterOptions } = process.argv[4] ? JSON.parse(process.argv[4]) : {};
 
 export function revive(value) {
   if (Array.isArray(value)) return value.map(revive);
@@ -51,7 +52,8 @@ sub.on("error", () => {});
 await Promise.all([pub.connect(), sub.connect()]);
 
 const httpServer = http.createServer();
-const io = new Server(httpServer, { adapter: createAdapter(pub, sub, adapterOptions), pingInterval: 2000, pingTimeout: 5000 });
+const adapter = sharded ? createShardedAdapter(pub, sub, adapterOptions) : createAdapter(pub, sub, adapterOptions);
+const io = new Server(httpServer, { adapter, pingInterval: 2000, pingTimeout: 5000 });
 
 for (const name of ["/", "/chat"]) {
   const nsp = io.of(name);

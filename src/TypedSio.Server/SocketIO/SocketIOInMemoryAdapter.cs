@@ -37,6 +37,7 @@ public partial class SocketIOInMemoryAdapter : SocketIOAdapter
                 if (!_rooms.TryGetValue(room, out var members))
                 {
                     _rooms[room] = members = new HashSet<string>(StringComparer.Ordinal);
+                    OnRoomCreated(room, _sids.ContainsKey(room));
                 }
 
                 members.Add(socketId);
@@ -225,6 +226,22 @@ public partial class SocketIOInMemoryAdapter : SocketIOAdapter
         await onAck(arguments).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Called when a room gets its first local member (a cluster adapter may subscribe to the room's channel). Runs under
+    /// the adapter's lock, in the order rooms come and go: it must not block nor call back into the adapter.
+    /// </summary>
+    /// <param name="room">The room.</param>
+    /// <param name="isSocketId">Whether the room is the id of a local socket (the private room each socket joins).</param>
+    protected virtual void OnRoomCreated(string room, bool isSocketId)
+    {
+    }
+
+    /// <summary>Called when a room loses its last local member; runs under the adapter's lock, like <see cref="OnRoomCreated"/>.</summary>
+    /// <param name="room">The room.</param>
+    protected virtual void OnRoomDeleted(string room)
+    {
+    }
+
     /// <inheritdoc />
     public override ValueTask<IReadOnlyList<SocketIORemoteSocket>> FetchSocketsAsync(SocketIOBroadcastOptions options) =>
         ValueTask.FromResult<IReadOnlyList<SocketIORemoteSocket>>(
@@ -290,6 +307,7 @@ public partial class SocketIOInMemoryAdapter : SocketIOAdapter
         if (_rooms.TryGetValue(room, out var members) && members.Remove(socketId) && members.Count == 0)
         {
             _rooms.Remove(room);
+            OnRoomDeleted(room);
         }
     }
 }

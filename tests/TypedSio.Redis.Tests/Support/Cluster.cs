@@ -15,13 +15,13 @@ internal sealed class Cluster : IAsyncDisposable
 
     public DotnetServer Dotnet { get; private set; } = null!;
 
-    public static async Task<Cluster> StartAsync(RedisAdapterOptions? options = null, string? nodeOptions = null)
+    public static async Task<Cluster> StartAsync(RedisAdapterOptions? options = null, string? nodeOptions = null, RedisShardedAdapterOptions? sharded = null)
     {
         var cluster = new Cluster(await RedisServerProcess.StartAsync());
         try
         {
             cluster.Node = cluster.Own(await NodeServer.StartAsync(cluster.Redis, nodeOptions));
-            cluster.Dotnet = cluster.Own(await DotnetServer.StartAsync(cluster.Redis, options));
+            cluster.Dotnet = cluster.Own(await DotnetServer.StartAsync(cluster.Redis, options, sharded: sharded));
             return cluster;
         }
         catch
@@ -29,6 +29,18 @@ internal sealed class Cluster : IAsyncDisposable
             await cluster.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>A cluster on sharded pub/sub: Node's createShardedAdapter and the sharded TypedSio adapter, in one subscription mode.</summary>
+    public static Task<Cluster> StartShardedAsync(RedisSubscriptionMode mode)
+    {
+        var nodeMode = mode switch
+        {
+            RedisSubscriptionMode.Static => "static",
+            RedisSubscriptionMode.Dynamic => "dynamic",
+            _ => "dynamic-private",
+        };
+        return StartAsync(null, $$"""{"sharded":true,"subscriptionMode":"{{nodeMode}}"}""", new RedisShardedAdapterOptions { SubscriptionMode = mode });
     }
 
     public T Own<T>(T disposable)

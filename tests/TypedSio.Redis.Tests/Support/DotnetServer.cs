@@ -46,14 +46,17 @@ internal sealed class DotnetServer : IAsyncDisposable
         return await ConnectionMultiplexer.ConnectAsync(options);
     }
 
-    public static async Task<DotnetServer> StartAsync(RedisServerProcess redisServer, RedisAdapterOptions? options = null, bool waitForSubscriptions = true)
+    public static async Task<DotnetServer> StartAsync(
+        RedisServerProcess redisServer, RedisAdapterOptions? options = null, bool waitForSubscriptions = true, RedisShardedAdapterOptions? sharded = null)
     {
         var redis = await ConnectAsync(redisServer);
         var port = FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
-        builder.Services.AddSocketIO(o => o.AdapterFactory = RedisSocketIOAdapter.Factory(redis, options));
+        builder.Services.AddSocketIO(o => o.AdapterFactory = sharded is null
+            ? RedisSocketIOAdapter.Factory(redis, options)
+            : RedisShardedSocketIOAdapter.Factory(redis, sharded));
         var app = builder.Build();
         var endpoint = app.MapSocketIO();
         var server = new DotnetServer(app, port, endpoint.Server, redis);
@@ -82,7 +85,8 @@ internal sealed class DotnetServer : IAsyncDisposable
         await app.StartAsync();
         foreach (var nsp in waitForSubscriptions ? server.Server.Namespaces.Values : [])
         {
-            await ((RedisSocketIOAdapter)nsp.Adapter).Subscribed.WaitAsync(TimeSpan.FromSeconds(20));
+            var subscribed = nsp.Adapter is RedisShardedSocketIOAdapter shardedAdapter ? shardedAdapter.Subscribed : ((RedisSocketIOAdapter)nsp.Adapter).Subscribed;
+            await subscribed.WaitAsync(TimeSpan.FromSeconds(20));
         }
 
         return server;
@@ -94,7 +98,7 @@ internal sealed class DotnetServer : IAsyncDisposable
         await _app.StopAsync(stop.Token);
         foreach (var nsp in Server.Namespaces.Values)
         {
-            await ((RedisSocketIOAdapter)nsp.Adapter).DisposeAsync();
+            await ((IAsyncDisposable)nsp.Adapter).DisposeAsync();
         }
 
         await _app.DisposeAsync();
