@@ -42,7 +42,9 @@ internal sealed class DotnetServer : IAsyncDisposable
         options.AbortOnConnectFail = false;
         options.BacklogPolicy = BacklogPolicy.FailFast;
         options.ReconnectRetryPolicy = new LinearRetry(100);
-        options.ConnectTimeout = 2000;
+        // Generous: on a loaded machine the first connection can take seconds, and with FailFast a subscription made
+        // before it is up fails at once.
+        options.ConnectTimeout = 20_000;
         return await ConnectionMultiplexer.ConnectAsync(options);
     }
 
