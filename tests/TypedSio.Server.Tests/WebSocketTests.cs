@@ -24,6 +24,54 @@ public sealed class WebSocketTests
     }
 
     [Fact]
+    public async Task WritesMadeWhileHandlingAFrame_GoOutBeforeTheHandlerAwaits()
+    {
+        // Writes made on a read loop's thread wait for the loop to finish what it read; a receiver that then awaits
+        // something (here: until both clients have those writes) must not hold them back, or this would never finish.
+        await using var server = await EngineIOTestServer.StartAsync();
+        await using var a = await WebSocketClient.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"));
+        await a.ReceiveTextAsync();
+        var sessionA = (EngineIOSession)await server.NextConnectionAsync();
+        await using var b = await WebSocketClient.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"));
+        await b.ReceiveTextAsync();
+        var sessionB = (EngineIOSession)await server.NextConnectionAsync();
+        var bothReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        sessionA.SetReceiver(async message =>
+        {
+            sessionA.Send([EngineIOMessage.Text("before " + message.GetText())]);
+            sessionB.Send([EngineIOMessage.Text("to b")]);
+            await bothReceived.Task;
+            sessionA.Send([EngineIOMessage.Text("after")]);
+        });
+
+        await a.SendTextAsync("4hold");
+
+        Assert.Equal("4before hold", await a.ReceiveTextAsync());
+        Assert.Equal("4to b", await b.ReceiveTextAsync());
+        bothReceived.SetResult();
+        Assert.Equal("4after", await a.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task ManyFramesInOneRead_RepliesAllArriveInOrder()
+    {
+        await using var server = await EngineIOTestServer.StartEchoAsync();
+        await using var ws = await WebSocketClient.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"));
+        await ws.ReceiveTextAsync();
+
+        // All sent before any reply is read: the frames pile up and the server reads several at once.
+        for (var i = 0; i < 200; i++)
+        {
+            await ws.SendTextAsync("4m" + i);
+        }
+
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.Equal("4m" + i, await ws.ReceiveTextAsync());
+        }
+    }
+
+    [Fact]
     public async Task Echo_TextAndBinaryFrames_RoundTrip()
     {
         await using var server = await EngineIOTestServer.StartEchoAsync();

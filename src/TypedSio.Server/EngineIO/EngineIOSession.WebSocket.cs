@@ -86,7 +86,14 @@ internal sealed partial class EngineIOSession
         {
             while (true)
             {
-                var (kind, data) = await socket.ReceiveAsync(CancellationToken.None);
+                var receiving = socket.ReceiveAsync(CancellationToken.None);
+                if (!receiving.IsCompleted)
+                {
+                    EndDeferringDrains();
+                }
+
+                var (kind, data) = await receiving;
+                BeginDeferringDrains();
                 if (kind == EngineIOWebSocket.FrameKind.Close)
                 {
                     if (active)
@@ -133,13 +140,20 @@ internal sealed partial class EngineIOSession
 
                 if (active)
                 {
-                    await OnPacketAsync(packet);
+                    var handled = OnPacketAsync(packet);
+                    if (!handled.IsCompletedSuccessfully)
+                    {
+                        EndDeferringDrains();
+                        await handled;
+                    }
+
                     continue;
                 }
 
                 switch (OnCandidatePacket(socket, packet))
                 {
                     case CandidateStep.SendProbe:
+                        EndDeferringDrains();
                         await socket.SendAsync(EngineIOPacket.PongProbe, _abort.Token);
                         OnProbeSent(socket);
                         break;
@@ -162,6 +176,10 @@ internal sealed partial class EngineIOSession
             {
                 AbandonUpgrade(socket);
             }
+        }
+        finally
+        {
+            EndDeferringDrains();
         }
 
         if (active)

@@ -105,7 +105,8 @@ internal sealed partial class EngineIOSession : IEngineIOConnection
 
     /// <summary>
     /// Queues messages back to back (a Socket.IO packet and its attachments), so no other message comes between them.
-    /// On WebSocket, when no write is in flight, the caller writes them itself: no hand-off to a writer thread.
+    /// On WebSocket, when no write is in flight, the caller writes them itself (no hand-off to a writer thread), or, on a
+    /// read loop's thread, the loop does when it has handled what it read.
     /// </summary>
     /// <returns>False when the session is closed (or just closed because the client reads too slowly).</returns>
     public bool Send(ReadOnlySpan<EngineIOMessage> messages)
@@ -142,7 +143,10 @@ internal sealed partial class EngineIOSession : IEngineIOConnection
                 if (!_writing)
                 {
                     _writing = true;
-                    writeHere = socket;
+                    if (!TryDeferDrainLocked(socket))
+                    {
+                        writeHere = socket;
+                    }
                 }
             }
             else
