@@ -4,8 +4,9 @@ using TypedSio.EngineIO;
 namespace TypedSio.Server.EngineIO;
 
 // WebSocket: the reader runs in the request that accepted the socket. There is no writer task: whoever queues a packet
-// while no write is in flight writes the buffer out itself (the "drain"), and packets queued meanwhile are picked up by
-// that drain before it lets go. A write that cannot complete at once (a full socket) finishes in the background while
+// while no write is in flight writes the buffer out itself (the "drain"; on a read loop's thread the loop runs it once it
+// has handled what it read, see EngineIOSession.Deferred.cs), and packets queued meanwhile are picked up by that drain
+// before it lets go. A write that cannot complete at once (a full socket) finishes in the background while
 // later senders only append, so a slow client never blocks a broadcast. A second socket for a polling session is an
 // upgrade candidate until the client sends 2probe and then 5.
 internal sealed partial class EngineIOSession
