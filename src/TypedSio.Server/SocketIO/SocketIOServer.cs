@@ -129,6 +129,9 @@ public sealed class SocketIOServer
 
     internal void Register(SocketIOClientConnection client) => _clients.TryAdd(client, 0);
 
+    /// <summary>Engine.IO connections the Socket.IO layer has taken on (for tests).</summary>
+    internal int ClientCount => _clients.Count;
+
     internal void Unregister(SocketIOClientConnection client) => _clients.TryRemove(client, out _);
 
     // The host is stopping: sockets leave with "server shutting down" before the engine closes the connections.

@@ -152,7 +152,7 @@ public sealed class SocketIOBroadcastTests
         Assert.Equal("a", fetched.Data["name"]);
         Assert.Contains("all", fetched.Rooms);
         Assert.Equal("1", await a.ReceiveAsync());
-        await WaitUntilAsync(() => server.Main.Sockets.Count == 1);
+        await SocketIOTestServer.WaitUntilAsync(() => server.Main.Sockets.Count == 1);
         Assert.True(server.Main.Sockets.ContainsKey(bId));
     }
 
@@ -164,7 +164,7 @@ public sealed class SocketIOBroadcastTests
         var (a, aId) = await RawSocketIOClient.ConnectAsync(server, "websocket");
 
         await a.DisposeAsync();
-        await WaitUntilAsync(() => server.Main.Sockets.Count == 0);
+        await SocketIOTestServer.WaitUntilAsync(() => server.Main.Sockets.Count == 0);
 
         var adapter = Assert.IsType<SocketIOInMemoryAdapter>(server.Main.Adapter);
         Assert.Empty(adapter.GetRooms());
@@ -239,14 +239,5 @@ public sealed class SocketIOBroadcastTests
 
         Assert.True(socket.DisconnectedToken.IsCancellationRequested);
         Assert.Empty(socket.Data);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(SocketIOTestServer.Timeout);
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
     }
 }

@@ -117,6 +117,9 @@ public sealed class SocketIOConnectTests
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var server = await SocketIOTestServer.StartAsync(configure: o => o.ConnectTimeout = TimeSpan.FromSeconds(5), time: time);
         await using var client = await RawSocketIOClient.OpenAsync(server, "websocket");
+        // The open packet can reach the client before the Socket.IO layer has taken the connection and started its
+        // connect timer (the connection handler runs after the handshake); the clock must not move before that.
+        await SocketIOTestServer.WaitUntilAsync(() => server.Server.ClientCount == 1);
 
         time.Advance(TimeSpan.FromMilliseconds(4999));
         Assert.Equal(1, server.Server.Engine.ClientsCount);

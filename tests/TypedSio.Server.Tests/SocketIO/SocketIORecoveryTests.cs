@@ -28,7 +28,7 @@ public sealed class SocketIORecoveryTests
             time: time);
         var (client, sid, pid, offset) = await ConnectAndReceiveAsync(server);
         await client.DisposeAsync();
-        await WaitUntilAsync(() => server.Main.Sockets.Count == 0);
+        await SocketIOTestServer.WaitUntilAsync(() => server.Main.Sockets.Count == 0);
         await server.Main.EmitAsync("news", "missed");
         time.Advance(TimeSpan.FromSeconds(9));
 
@@ -49,7 +49,7 @@ public sealed class SocketIORecoveryTests
             time: time);
         var (client, sid, pid, offset) = await ConnectAndReceiveAsync(server);
         await client.DisposeAsync();
-        await WaitUntilAsync(() => server.Main.Sockets.Count == 0);
+        await SocketIOTestServer.WaitUntilAsync(() => server.Main.Sockets.Count == 0);
         time.Advance(TimeSpan.FromSeconds(11));
 
         await using var again = await RawSocketIOClient.OpenAsync(server, "websocket");
@@ -68,7 +68,7 @@ public sealed class SocketIORecoveryTests
         await using var _ = client;
 
         await client.SendAsync("1");
-        await WaitUntilAsync(() => server.Main.Sockets.Count == 0);
+        await SocketIOTestServer.WaitUntilAsync(() => server.Main.Sockets.Count == 0);
         await client.SendAsync($"0{{\"pid\":\"{pid}\",\"offset\":\"{offset}\"}}");
         var reply = JsonDocument.Parse((await client.ReceiveAsync())[1..]).RootElement;
 
@@ -105,15 +105,6 @@ public sealed class SocketIORecoveryTests
         await client.ConnectNamespaceAsync(Nsp);
         Assert.Equal(1, Interlocked.Read(ref sockets));
         await client.SendAsync($"1{Nsp},");
-        await WaitUntilAsync(() => Interlocked.Read(ref sockets) == 0);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(SocketIOTestServer.Timeout);
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
+        await SocketIOTestServer.WaitUntilAsync(() => Interlocked.Read(ref sockets) == 0);
     }
 }

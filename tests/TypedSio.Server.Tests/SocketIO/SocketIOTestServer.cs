@@ -13,6 +13,16 @@ namespace TypedSio.Server.Tests.SocketIO;
 internal sealed class SocketIOTestServer : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Waits for server-side state that raises no event (re-checked every 20 ms, up to <see cref="Timeout"/>).</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        while (!condition())
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+    }
     private readonly WebApplication _app;
 
     private SocketIOTestServer(WebApplication app, int port, SocketIOServer server)
