@@ -1,3 +1,4 @@
+using TypedSio.Server.SocketIO;
 using TypedSio.SocketIO;
 
 namespace TypedSio.Redis;
@@ -85,6 +86,21 @@ internal sealed class PendingBroadcast
     }
 
     public Task<bool> WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken) => WaitOrTimeoutAsync(_done.Task, timeout, time, cancellationToken);
+
+    /// <summary>
+    /// After the request went out: learns how many other servers must answer, then merges this server's acks with
+    /// theirs (both already under way, so neither waits for the other to start).
+    /// </summary>
+    public async Task<SocketIOBroadcastAckResult> CollectAsync(
+        Task<int> serverCount, Task<SocketIOBroadcastAckResult> local, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ExpectServers(await serverCount.ConfigureAwait(false) - 1);
+        var localResult = await local.ConfigureAwait(false);
+        var remoteComplete = await WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
+        var responses = new List<SocketIOArguments>(localResult.Responses);
+        responses.AddRange(Acks);
+        return new SocketIOBroadcastAckResult(responses, localResult.Complete && remoteComplete);
+    }
 
     /// <summary>Waits for a task; false when the timeout elapses first.</summary>
     internal static async Task<bool> WaitOrTimeoutAsync(Task done, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)

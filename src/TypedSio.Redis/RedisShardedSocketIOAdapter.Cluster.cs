@@ -51,12 +51,7 @@ public sealed partial class RedisShardedSocketIOAdapter
             await PublishOrThrowAsync(_channel, message).ConfigureAwait(false);
             var servers = ServerCountAsync().AsTask();
             var local = base.BroadcastWithAckAsync(packet, options, timeout, cancellationToken);
-            remote.ExpectServers(await servers.ConfigureAwait(false) - 1);
-            var localResult = await local.ConfigureAwait(false);
-            var remoteComplete = await remote.WaitAsync(timeout, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
-            var responses = new List<SocketIOArguments>(localResult.Responses);
-            responses.AddRange(remote.Acks);
-            return new SocketIOBroadcastAckResult(responses, localResult.Complete && remoteComplete);
+            return await remote.CollectAsync(servers, local, timeout, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -276,39 +276,13 @@ public sealed partial class RedisShardedSocketIOAdapter : SocketIOInMemoryAdapte
         });
     }
 
-    private async Task PublishAsync(string channel, byte[] message)
-    {
-        try
-        {
-            await _redis.GetSubscriber().PublishAsync(RedisChannel.Sharded(channel), message).ConfigureAwait(false);
-        }
-        catch (RedisException exception)
-        {
-            // Local delivery goes on without Redis; the other servers miss this message.
-            Log.PublishFailed(_logger, channel, exception);
-        }
-    }
+    private Task PublishAsync(string channel, byte[] message) =>
+        RedisPublishing.PublishAsync(_redis, RedisChannel.Sharded(channel), message, _logger);
 
-    private async Task PublishOrThrowAsync(string channel, byte[] message)
-    {
-        ThrowIfDisconnected();
-        try
-        {
-            await _redis.GetSubscriber().PublishAsync(RedisChannel.Sharded(channel), message).ConfigureAwait(false);
-        }
-        catch (RedisException exception)
-        {
-            throw new RedisAdapterException($"Could not publish to {channel}: {exception.Message}", exception);
-        }
-    }
+    private Task PublishOrThrowAsync(string channel, byte[] message) =>
+        RedisPublishing.PublishOrThrowAsync(_redis, RedisChannel.Sharded(channel), message);
 
-    private void ThrowIfDisconnected()
-    {
-        if (!_redis.IsConnected)
-        {
-            throw new RedisAdapterException("Redis is not connected: cluster operations are unavailable until it reconnects.");
-        }
-    }
+    private void ThrowIfDisconnected() => RedisPublishing.ThrowIfDisconnected(_redis);
 
     private byte[] Encode(ClusterMessageType type, Action<System.Text.Json.Utf8JsonWriter, List<ReadOnlyMemory<byte>>> writeData) =>
         ClusterWire.Encode(type, Uid, Namespace.Name, writeData);
@@ -317,9 +291,6 @@ public sealed partial class RedisShardedSocketIOAdapter : SocketIOInMemoryAdapte
     {
         [LoggerMessage(1, LogLevel.Warning, "Dropped a message on {Channel}")]
         public static partial void MessageFailed(ILogger logger, string channel, Exception exception);
-
-        [LoggerMessage(2, LogLevel.Warning, "Could not publish to {Channel}; local delivery goes on")]
-        public static partial void PublishFailed(ILogger logger, string channel, Exception exception);
 
         [LoggerMessage(3, LogLevel.Warning, "Could not subscribe to {Channel}; retrying once Redis is back")]
         public static partial void SubscribeFailed(ILogger logger, string channel, Exception exception);

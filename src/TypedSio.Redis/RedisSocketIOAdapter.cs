@@ -189,39 +189,13 @@ public sealed partial class RedisSocketIOAdapter : SocketIOInMemoryAdapter, IAsy
         await base.BroadcastAsync(broadcast.Packet, broadcast.Options).ConfigureAwait(false);
     }
 
-    private async Task PublishAsync(string channel, byte[] message)
-    {
-        try
-        {
-            await _redis.GetSubscriber().PublishAsync(RedisChannel.Literal(channel), message).ConfigureAwait(false);
-        }
-        catch (RedisException exception)
-        {
-            // Local delivery goes on without Redis; the other servers miss this message.
-            Log.PublishFailed(_logger, channel, exception);
-        }
-    }
+    private Task PublishAsync(string channel, byte[] message) =>
+        RedisPublishing.PublishAsync(_redis, RedisChannel.Literal(channel), message, _logger);
 
-    private async Task PublishOrThrowAsync(string channel, byte[] message)
-    {
-        ThrowIfDisconnected();
-        try
-        {
-            await _redis.GetSubscriber().PublishAsync(RedisChannel.Literal(channel), message).ConfigureAwait(false);
-        }
-        catch (RedisException exception)
-        {
-            throw new RedisAdapterException($"Could not publish to {channel}: {exception.Message}", exception);
-        }
-    }
+    private Task PublishOrThrowAsync(string channel, byte[] message) =>
+        RedisPublishing.PublishOrThrowAsync(_redis, RedisChannel.Literal(channel), message);
 
-    private void ThrowIfDisconnected()
-    {
-        if (!_redis.IsConnected)
-        {
-            throw new RedisAdapterException("Redis is not connected: cluster operations are unavailable until it reconnects.");
-        }
-    }
+    private void ThrowIfDisconnected() => RedisPublishing.ThrowIfDisconnected(_redis);
 
     private static string EscapeGlob(string value)
     {
@@ -246,8 +220,5 @@ public sealed partial class RedisSocketIOAdapter : SocketIOInMemoryAdapter, IAsy
 
         [LoggerMessage(3, LogLevel.Warning, "Could not subscribe to {Channel}; retrying once Redis is back")]
         public static partial void SubscribeFailed(ILogger logger, string channel, Exception exception);
-
-        [LoggerMessage(2, LogLevel.Warning, "Could not publish to {Channel}; local delivery goes on")]
-        public static partial void PublishFailed(ILogger logger, string channel, Exception exception);
     }
 }
