@@ -1,4 +1,6 @@
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using TypedSio.EngineIO;
 
 namespace TypedSio.Server.EngineIO;
@@ -48,6 +50,27 @@ public sealed partial class EngineIOServer
     private async Task<EngineIOWebSocket> AcceptAsync(HttpContext context, EngineIOProtocolVersion protocol)
     {
         var deflate = Options.PerMessageDeflate;
+        var supportsBinary = !context.Request.Query.ContainsKey("b64");
+        if (deflate is null
+            && context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade
+            && context.Request.Headers.SecWebSocketKey.ToString() is var key
+            && WebSocketFraming.IsValidKey(key))
+        {
+            // Our own framing over the upgraded stream (see PipeEngineIOWebSocket); ASP.NET Core's WebSocket is kept
+            // for compression and for HTTP/2 WebSockets.
+            context.Response.Headers.Upgrade = "websocket";
+            context.Response.Headers.SecWebSocketAccept = WebSocketFraming.ComputeAcceptKey(key);
+            var stream = await upgrade.UpgradeAsync();
+            return new PipeEngineIOWebSocket(
+                PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, leaveOpen: true, useZeroByteReads: true)),
+                PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true)),
+                context.Abort,
+                ownsPipes: true,
+                protocol,
+                supportsBinary,
+                Options.MaxHttpBufferSize);
+        }
+
         var accept = new Microsoft.AspNetCore.Http.WebSocketAcceptContext();
         if (deflate is not null)
         {
@@ -57,10 +80,10 @@ public sealed partial class EngineIOServer
         }
 
         var webSocket = await context.WebSockets.AcceptWebSocketAsync(accept);
-        return new EngineIOWebSocket(
+        return new ManagedEngineIOWebSocket(
             webSocket,
             protocol,
-            supportsBinary: !context.Request.Query.ContainsKey("b64"),
+            supportsBinary,
             Options.MaxHttpBufferSize,
             deflate?.Threshold);
     }

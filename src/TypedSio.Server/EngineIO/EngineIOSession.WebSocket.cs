@@ -334,11 +334,7 @@ internal sealed partial class EngineIOSession
 
                 try
                 {
-                    for (var i = 0; i < batch.Count; i++)
-                    {
-                        var written = await socket.SendAsync(batch[i], _abort.Token);
-                        _server.Metrics.BytesSent(written);
-                    }
+                    _server.Metrics.BytesSent(await socket.SendAsync(batch, _abort.Token));
                 }
                 finally
                 {

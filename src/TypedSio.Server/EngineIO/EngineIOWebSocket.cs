@@ -1,35 +1,16 @@
-using System.Buffers;
 using System.Net.WebSockets;
 using TypedSio.EngineIO;
 
 namespace TypedSio.Server.EngineIO;
 
 /// <summary>
-/// One accepted WebSocket speaking Engine.IO frames. Sends (including the close frame) are serialized by a lock, so the
-/// socket has one writer whether it is still an upgrade candidate or already the session's transport.
+/// One accepted WebSocket speaking Engine.IO frames. Sends (including the close frame) are serialized, so the socket has
+/// one writer whether it is still an upgrade candidate or already the session's transport.
 /// </summary>
-internal sealed class EngineIOWebSocket : IDisposable
+internal abstract class EngineIOWebSocket : IDisposable
 {
-    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
-    private readonly WebSocket _socket;
-    private readonly EngineIOProtocolVersion _protocol;
-    private readonly bool _supportsBinary;
-    private readonly long _maxMessageSize;
-    private readonly int? _compressionThreshold;
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private readonly ArrayBufferWriter<byte> _output = new(256);
-    private const int InputSize = 4096;
-    private byte[]? _input;
-    private Task? _closing;
-
-    public EngineIOWebSocket(WebSocket socket, EngineIOProtocolVersion protocol, bool supportsBinary, long maxMessageSize, int? compressionThreshold)
-    {
-        _socket = socket;
-        _protocol = protocol;
-        _supportsBinary = supportsBinary;
-        _maxMessageSize = maxMessageSize;
-        _compressionThreshold = compressionThreshold;
-    }
+    /// <summary>How long the peer has to answer our close frame (or a blocked close frame to go out) before the abort.</summary>
+    protected static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
 
     internal enum FrameKind
     {
@@ -42,161 +23,32 @@ internal sealed class EngineIOWebSocket : IDisposable
     /// <summary>The status the close frame will carry.</summary>
     public WebSocketCloseStatus CloseStatus { get; set; } = WebSocketCloseStatus.NormalClosure;
 
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<long> SendAsync(EngineIOPacket packet, CancellationToken cancellationToken)
+    /// <summary>Writes one packet as one frame.</summary>
+    /// <returns>The payload bytes written.</returns>
+    public abstract ValueTask<long> SendAsync(EngineIOPacket packet, CancellationToken cancellationToken);
+
+    /// <summary>Writes packets as consecutive frames; implementations that can flush once for all of them do.</summary>
+    /// <returns>The payload bytes written.</returns>
+    public virtual async ValueTask<long> SendAsync(List<EngineIOPacket> packets, CancellationToken cancellationToken)
     {
-        await _sendLock.WaitAsync(cancellationToken);
-        try
+        long written = 0;
+        for (var i = 0; i < packets.Count; i++)
         {
-            _output.ResetWrittenCount();
-            WebSocketMessageType type;
-            if (packet.IsBinary && _supportsBinary)
-            {
-                EngineIOFrameCodec.WriteBinary(packet, _output, _protocol);
-                type = WebSocketMessageType.Binary;
-            }
-            else
-            {
-                EngineIOFrameCodec.WriteText(packet, _output, _protocol);
-                type = WebSocketMessageType.Text;
-            }
-
-            var flags = WebSocketMessageFlags.EndOfMessage;
-            if (_compressionThreshold is { } threshold && _output.WrittenCount < threshold)
-            {
-                flags |= WebSocketMessageFlags.DisableCompression;
-            }
-
-            await _socket.SendAsync(_output.WrittenMemory, type, flags, cancellationToken);
-            return _output.WrittenCount;
+            written += await SendAsync(packets[i], cancellationToken);
         }
-        finally
-        {
-            _sendLock.Release();
-        }
+
+        return written;
     }
 
     /// <summary>Reads one whole message; the returned bytes are valid until the next call.</summary>
-    // Pooled: every message that is waited for completes asynchronously, and a fresh state machine each time would be
-    // the largest allocation per received message.
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<(FrameKind Kind, ReadOnlyMemory<byte> Data)> ReceiveAsync(CancellationToken cancellationToken)
-    {
-        // The previous message is done with: an idle socket holds no buffer while it waits (a zero-byte read), and
-        // rents one from the pool only once a message starts arriving.
-        ReturnInput();
-        var first = await _socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
-        if (first.MessageType == WebSocketMessageType.Close)
-        {
-            return (FrameKind.Close, default);
-        }
-
-        if (first.EndOfMessage)
-        {
-            return (first.MessageType == WebSocketMessageType.Binary ? FrameKind.Binary : FrameKind.Text, ReadOnlyMemory<byte>.Empty);
-        }
-
-        var input = _input = ArrayPool<byte>.Shared.Rent(InputSize);
-        var count = 0;
-        while (true)
-        {
-            if (count == input.Length)
-            {
-                // Grow up to one byte past the limit, so an oversized message is recognised without reading it all.
-                var size = (int)Math.Min((long)input.Length * 2, Math.Min(_maxMessageSize + 1, Array.MaxLength));
-                if (size <= input.Length)
-                {
-                    return (FrameKind.TooBig, default);
-                }
-
-                var larger = ArrayPool<byte>.Shared.Rent(size);
-                input.AsSpan(0, count).CopyTo(larger);
-                ArrayPool<byte>.Shared.Return(input);
-                input = _input = larger;
-            }
-
-            var result = await _socket.ReceiveAsync(input.AsMemory(count), cancellationToken);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return (FrameKind.Close, default);
-            }
-
-            count += result.Count;
-            if (count > _maxMessageSize)
-            {
-                return (FrameKind.TooBig, default);
-            }
-
-            if (result.EndOfMessage)
-            {
-                var kind = result.MessageType == WebSocketMessageType.Binary ? FrameKind.Binary : FrameKind.Text;
-                return (kind, input.AsMemory(0, count));
-            }
-        }
-    }
-
-    private void ReturnInput()
-    {
-        if (_input is { } input)
-        {
-            _input = null;
-            ArrayPool<byte>.Shared.Return(input);
-        }
-    }
+    public abstract ValueTask<(FrameKind Kind, ReadOnlyMemory<byte> Data)> ReceiveAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Sends the close frame once (aborting the socket if that cannot be done in a few seconds); every caller gets the
-    /// same task, so whoever must outlive the close frame can wait for it.
+    /// Sends the close frame once (aborting the connection if that cannot be done in a few seconds); every caller gets
+    /// the same task, so whoever must outlive the close frame can wait for it.
     /// </summary>
-    public Task CloseAsync()
-    {
-        var closing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (Interlocked.CompareExchange(ref _closing, closing.Task, null) is { } started)
-        {
-            return started;
-        }
+    public abstract Task CloseAsync();
 
-        _ = CloseCoreAsync().ContinueWith(static (_, s) => ((TaskCompletionSource)s!).TrySetResult(), closing, TaskScheduler.Default);
-        return closing.Task;
-    }
-
-    private async Task CloseCoreAsync()
-    {
-        using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
-        try
-        {
-            await _sendLock.WaitAsync(timeout.Token);
-            try
-            {
-                if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-                {
-                    await _socket.CloseOutputAsync(CloseStatus, null, timeout.Token);
-                }
-            }
-            finally
-            {
-                _sendLock.Release();
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException or IOException)
-        {
-            _socket.Abort();
-            return;
-        }
-
-        // The reader is waiting for the peer's close frame; a peer that never sends it must not hold the request forever.
-        AbortLater();
-    }
-
-    private void AbortLater()
-    {
-        _ = Task.Delay(CloseHandshakeTimeout).ContinueWith(static (_, s) => ((WebSocket)s!).Abort(), _socket, TaskScheduler.Default);
-    }
-
-    public void Dispose()
-    {
-        ReturnInput();
-        _socket.Dispose();
-        _sendLock.Dispose();
-    }
+    /// <inheritdoc />
+    public abstract void Dispose();
 }
