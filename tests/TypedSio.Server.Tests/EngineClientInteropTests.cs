@@ -6,8 +6,11 @@ using TypedSio.Testing;
 namespace TypedSio.Server.Tests;
 
 /// <summary>The official engine.io-client (tests/js/server-interop-engine-client.mjs) against this server.</summary>
-public sealed class EngineClientInteropTests
+public class EngineClientInteropTests
 {
+    /// <summary>Whether the servers of these tests serve WebSockets below ASP.NET Core (<c>UseEngineIOWebSockets</c>).</summary>
+    protected virtual bool ConnectionLevel => false;
+
     private static readonly TimeSpan LineTimeout = TimeSpan.FromSeconds(30);
 
     [Fact]
@@ -20,6 +23,7 @@ public sealed class EngineClientInteropTests
         await Expect(node, "UPGRADE websocket");
         await node.SendLineAsync("text " + JsonSerializer.Serialize("after upgrade"));
         await ExpectText(node, "after upgrade");
+        Assert.Equal(ConnectionLevel ? 1 : 0, server.Server.ConnectionLevelSockets);
         await node.SendLineAsync("close");
         await Expect(node, "CLOSE forced close");
     }
@@ -35,6 +39,7 @@ public sealed class EngineClientInteropTests
         await node.SendLineAsync("binary AAEC/w==");
         await ExpectText(node, "héllo 😀");
         await Expect(node, "MESSAGE binary AAEC/w==");
+        Assert.Equal(ConnectionLevel ? 1 : 0, server.Server.ConnectionLevelSockets);
     }
 
     [Fact]
@@ -126,7 +131,8 @@ public sealed class EngineClientInteropTests
             {
                 connected.TrySetResult(c);
                 await c.Closed;
-            });
+            },
+            connectionLevel: ConnectionLevel);
         await using var node = await StartClientAsync(server, new { path = "/engine.io/", transports = new[] { transport } });
         await Expect(node, "OPEN " + transport);
         connection = await connected.Task.WaitAsync(LineTimeout);
@@ -146,7 +152,7 @@ public sealed class EngineClientInteropTests
         o.MaxHttpBufferSize = 1_000_000;
     }
 
-    private static Task<EngineIOTestServer> StartServerAsync() => EngineIOTestServer.StartEchoAsync(Configure);
+    private Task<EngineIOTestServer> StartServerAsync() => EngineIOTestServer.StartEchoAsync(Configure, connectionLevel: ConnectionLevel);
 
     private static Task<NodeProcess> StartClientAsync(EngineIOTestServer server, object options) =>
         NodeProcess.StartAsync("server-interop-engine-client.mjs", [server.HttpBase, JsonSerializer.Serialize(options)]);
@@ -170,4 +176,10 @@ public sealed class EngineClientInteropTests
     }
 
     private static string Shorten(string s) => s.Length > 200 ? s[..200] + "…" : s;
+}
+
+/// <summary>The official engine.io-client against the connection-level WebSocket path.</summary>
+public sealed class ConnectionLevelEngineClientInteropTests : EngineClientInteropTests
+{
+    protected override bool ConnectionLevel => true;
 }

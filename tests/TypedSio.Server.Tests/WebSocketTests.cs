@@ -8,12 +8,15 @@ using TypedSio.Server.Tests.Support;
 
 namespace TypedSio.Server.Tests;
 
-public sealed class WebSocketTests
+public class WebSocketTests
 {
+    /// <summary>Whether the servers of these tests serve WebSockets below ASP.NET Core (<c>UseEngineIOWebSockets</c>).</summary>
+    protected virtual bool ConnectionLevel => false;
+
     [Fact]
     public async Task Handshake_WebSocket_FirstFrameIsOpenPacketWithoutUpgrades()
     {
-        await using var server = await EngineIOTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var ws = await WebSocketClient.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"));
 
         var open = await ws.ReceiveTextAsync();
@@ -28,7 +31,7 @@ public sealed class WebSocketTests
     {
         // Writes made on a read loop's thread wait for the loop to finish what it read; a receiver that then awaits
         // something (here: until both clients have those writes) must not hold them back, or this would never finish.
-        await using var server = await EngineIOTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var a = await WebSocketClient.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"));
         await a.ReceiveTextAsync();
         var sessionA = (EngineIOSession)await server.NextConnectionAsync();
@@ -55,7 +58,7 @@ public sealed class WebSocketTests
     [Fact]
     public async Task ManyFramesInOneRead_RepliesAllArriveInOrder()
     {
-        await using var server = await EngineIOTestServer.StartEchoAsync();
+        await using var server = await StartEchoServerAsync();
         await using var ws = await WebSocketClient.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"));
         await ws.ReceiveTextAsync();
 
@@ -74,7 +77,7 @@ public sealed class WebSocketTests
     [Fact]
     public async Task Echo_TextAndBinaryFrames_RoundTrip()
     {
-        await using var server = await EngineIOTestServer.StartEchoAsync();
+        await using var server = await StartEchoServerAsync();
         await using var ws = await WebSocketClient.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"));
         await ws.ReceiveTextAsync();
 
@@ -90,7 +93,7 @@ public sealed class WebSocketTests
     [Fact]
     public async Task ClientCloses_WebSocket_ReasonIsTransportClose()
     {
-        await using var server = await EngineIOTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         var ws = await WebSocketClient.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"));
         await ws.ReceiveTextAsync();
         var connection = await server.NextConnectionAsync();
@@ -104,7 +107,7 @@ public sealed class WebSocketTests
     [Fact]
     public async Task UndecodableFrame_WebSocket_ClosesWithParseError()
     {
-        await using var server = await EngineIOTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var ws = await WebSocketClient.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"));
         await ws.ReceiveTextAsync();
         var connection = await server.NextConnectionAsync();
@@ -118,7 +121,7 @@ public sealed class WebSocketTests
     [Fact]
     public async Task OversizedMessage_WebSocket_ClosesWithTransportError()
     {
-        await using var server = await EngineIOTestServer.StartAsync(o => o.MaxHttpBufferSize = 100);
+        await using var server = await StartServerAsync(o => o.MaxHttpBufferSize = 100);
         await using var ws = await WebSocketClient.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"));
         await ws.ReceiveTextAsync();
         var connection = await server.NextConnectionAsync();
@@ -133,7 +136,7 @@ public sealed class WebSocketTests
     [Fact]
     public async Task CloseAsync_WebSocket_DeliversQueuedThenCloses()
     {
-        await using var server = await EngineIOTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         await using var ws = await WebSocketClient.ConnectAsync(server.WebSocketUri("EIO=4&transport=websocket"));
         await ws.ReceiveTextAsync();
         var connection = await server.NextConnectionAsync();
@@ -150,7 +153,7 @@ public sealed class WebSocketTests
     [Fact]
     public async Task Upgrade_ProbeThenUpgrade_PendingPollGetsNoopAndTrafficMovesToWebSocket()
     {
-        await using var server = await EngineIOTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         var client = new PollingClient(server);
         await client.HandshakeAsync();
         var connection = await server.NextConnectionAsync();
@@ -180,7 +183,7 @@ public sealed class WebSocketTests
     [Fact]
     public async Task Upgrade_QueuedMessages_ProbeAnswerComesFirstOnNewSocket()
     {
-        await using var server = await EngineIOTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         var client = new PollingClient(server);
         await client.HandshakeAsync();
         var connection = await server.NextConnectionAsync();
@@ -201,7 +204,7 @@ public sealed class WebSocketTests
     [Fact]
     public async Task Upgrade_SecondWebSocketAfterUpgrade_AcceptedThenClosed()
     {
-        await using var server = await EngineIOTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         var client = new PollingClient(server);
         await client.HandshakeAsync();
         var connection = await server.NextConnectionAsync();
@@ -222,7 +225,7 @@ public sealed class WebSocketTests
     [Fact]
     public async Task Upgrade_SecondCandidateWhileUpgrading_AcceptedThenClosed()
     {
-        await using var server = await EngineIOTestServer.StartAsync();
+        await using var server = await StartServerAsync();
         var client = new PollingClient(server);
         await client.HandshakeAsync();
         await using var first = await WebSocketClient.ConnectAsync(server.WebSocketUri($"EIO=4&transport=websocket&sid={client.Sid}"));
@@ -238,7 +241,7 @@ public sealed class WebSocketTests
     public async Task Upgrade_NotCompletedInTime_CandidateClosedAndPollingContinues()
     {
         var time = new FakeTimeProvider();
-        await using var server = await EngineIOTestServer.StartAsync(o => o.UpgradeTimeout = TimeSpan.FromSeconds(10), time);
+        await using var server = await StartServerAsync(o => o.UpgradeTimeout = TimeSpan.FromSeconds(10), time);
         var client = new PollingClient(server);
         await client.HandshakeAsync();
         var connection = await server.NextConnectionAsync();
@@ -257,7 +260,7 @@ public sealed class WebSocketTests
     [Fact]
     public async Task Upgrade_UnknownSid_Refused400WithTextMessage()
     {
-        await using var server = await EngineIOTestServer.StartAsync();
+        await using var server = await StartServerAsync();
 
         var (status, headers, body) = await RawUpgradeAsync(server.Port, "/engine.io/?EIO=4&transport=websocket&sid=unknown");
 
@@ -270,7 +273,7 @@ public sealed class WebSocketTests
     [Fact]
     public async Task Handshake_WebSocketWithEIO3Refused_Answers400WithText()
     {
-        await using var server = await EngineIOTestServer.StartAsync();
+        await using var server = await StartServerAsync();
 
         var (status, _, body) = await RawUpgradeAsync(server.Port, "/engine.io/?EIO=3&transport=websocket");
 
@@ -281,7 +284,7 @@ public sealed class WebSocketTests
     [Fact]
     public async Task Handshake_PollingOnlyServer_AnnouncesNoUpgradeAndRefusesWebSocket()
     {
-        await using var server = await EngineIOTestServer.StartAsync(o =>
+        await using var server = await StartServerAsync(o =>
         {
             o.Transports.Clear();
             o.Transports.Add(EngineIOTransportNames.Polling);
@@ -298,7 +301,7 @@ public sealed class WebSocketTests
     [Fact]
     public async Task Handshake_PerMessageDeflateOn_EchoStillWorks()
     {
-        await using var server = await EngineIOTestServer.StartEchoAsync(o => o.PerMessageDeflate = new EngineIOPerMessageDeflateOptions { Threshold = 16 });
+        await using var server = await StartEchoServerAsync(o => o.PerMessageDeflate = new EngineIOPerMessageDeflateOptions { Threshold = 16 });
         using var socket = new ClientWebSocket();
         socket.Options.DangerousDeflateOptions = new WebSocketDeflateOptions();
         socket.Options.CollectHttpResponseDetails = true;
@@ -355,4 +358,19 @@ public sealed class WebSocketTests
 
         return (int.Parse(statusLine!.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), headers.ToString(), new string(body));
     }
+
+    private Task<EngineIOTestServer> StartServerAsync(
+        Action<EngineIOServerOptions>? configure = null,
+        TimeProvider? time = null,
+        Func<IEngineIOConnection, Task>? handler = null) =>
+        EngineIOTestServer.StartAsync(configure, time, handler, ConnectionLevel);
+
+    private Task<EngineIOTestServer> StartEchoServerAsync(Action<EngineIOServerOptions>? configure = null, TimeProvider? time = null) =>
+        EngineIOTestServer.StartEchoAsync(configure, time, ConnectionLevel);
+}
+
+/// <summary>The same tests with the connection-level WebSocket path on.</summary>
+public sealed class ConnectionLevelWebSocketTests : WebSocketTests
+{
+    protected override bool ConnectionLevel => true;
 }

@@ -17,8 +17,20 @@ public sealed class EngineIOEndpointConventionBuilder : IEndpointConventionBuild
     public EngineIOServer Server { get; }
 
     /// <inheritdoc />
-    public void Add(Action<EndpointBuilder> convention) => _inner.Add(convention);
+    /// <remarks>
+    /// An endpoint with conventions (authorization, CORS policies, rate limits…) is never served below ASP.NET Core by
+    /// <see cref="EngineIOKestrelExtensions.UseEngineIOWebSockets"/>, since that would skip what they ask for.
+    /// </remarks>
+    public void Add(Action<EndpointBuilder> convention)
+    {
+        Server.HasEndpointConventions = true;
+        _inner.Add(convention);
+    }
 
     /// <inheritdoc />
-    public void Finally(Action<EndpointBuilder> finallyConvention) => _inner.Finally(finallyConvention);
+    public void Finally(Action<EndpointBuilder> finallyConvention)
+    {
+        Server.HasEndpointConventions = true;
+        _inner.Finally(finallyConvention);
+    }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,7 @@ public static class EngineIOExtensions
     public static IServiceCollection AddEngineIO(this IServiceCollection services, Action<EngineIOServerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<EngineIOServerDirectory>();
         var builder = services.AddOptions<EngineIOServerOptions>();
         if (configure is not null)
         {
@@ -63,6 +65,8 @@ public static class EngineIOExtensions
             services.GetService<TimeProvider>(),
             services.GetService<IMeterFactory>(),
             services.GetService<IHostApplicationLifetime>());
+
+        services.GetService<EngineIOServerDirectory>()?.Add(path, server);
 
         // The endpoint gets its own pipeline so WebSocket requests work without the application calling UseWebSockets.
         var pipeline = endpoints.CreateApplicationBuilder();

@@ -15,14 +15,33 @@ public sealed class EngineIORequestInfo
     private IHeaderDictionary? _headerDictionary;
 
     internal EngineIORequestInfo(HttpContext context)
+        : this(
+            context.Request.Path,
+            [.. context.Request.Query],
+            [.. context.Request.Headers],
+            context.Connection.RemoteIpAddress,
+            context.Connection.RemotePort,
+            context.Request.IsHttps,
+            context.User)
     {
-        Path = context.Request.Path;
-        _query = [.. context.Request.Query];
-        _headers = [.. context.Request.Headers];
-        RemoteIpAddress = context.Connection.RemoteIpAddress;
-        RemotePort = context.Connection.RemotePort;
-        IsHttps = context.Request.IsHttps;
-        User = context.User;
+    }
+
+    internal EngineIORequestInfo(
+        PathString path,
+        KeyValuePair<string, StringValues>[] query,
+        KeyValuePair<string, StringValues>[] headers,
+        IPAddress? remoteIpAddress,
+        int remotePort,
+        bool isHttps,
+        System.Security.Claims.ClaimsPrincipal user)
+    {
+        Path = path;
+        _query = query;
+        _headers = headers;
+        RemoteIpAddress = remoteIpAddress;
+        RemotePort = remotePort;
+        IsHttps = isHttps;
+        User = user;
     }
 
     /// <summary>The request path.</summary>

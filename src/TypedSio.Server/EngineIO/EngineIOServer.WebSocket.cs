@@ -19,6 +19,11 @@ public sealed partial class EngineIOServer
     private async Task HandleUpgradeAsync(HttpContext context, EngineIOSession session, string transport)
     {
         using var socket = await AcceptAsync(context, session.Protocol);
+        await RunUpgradeCandidateAsync(socket, session, transport);
+    }
+
+    private async Task RunUpgradeCandidateAsync(EngineIOWebSocket socket, EngineIOSession session, string transport)
+    {
         var refusal = transport != EngineIOTransportNames.WebSocket
             ? "transport doesn't handle upgraded requests"
             : session.TryBeginUpgrade(socket);

@@ -56,6 +56,9 @@ public sealed partial class EngineIOServer : IDisposable
 
     internal ILogger Logger { get; }
 
+    /// <summary>Whether the application added endpoint conventions (which the connection-level path would skip).</summary>
+    internal bool HasEndpointConventions { get; set; }
+
     internal EngineIOMetrics Metrics { get; }
 
     /// <summary>Finds an open session by id.</summary>
@@ -180,15 +183,17 @@ public sealed partial class EngineIOServer : IDisposable
     private bool IsOffered(string transport) =>
         transport is EngineIOTransportNames.Polling or EngineIOTransportNames.WebSocket && Options.Transports.Contains(transport);
 
-    private EngineIOSession CreateSession(HttpContext context, string transport, EngineIOProtocolVersion protocol)
-    {
-        var session = new EngineIOSession(
-            this,
+    private EngineIOSession CreateSession(HttpContext context, string transport, EngineIOProtocolVersion protocol) =>
+        CreateSession(
             Options.GenerateId?.Invoke(context) ?? GenerateId(),
             transport,
             protocol,
             new EngineIORequestInfo(context),
             supportsBinary: !context.Request.Query.ContainsKey("b64"));
+
+    private EngineIOSession CreateSession(string id, string transport, EngineIOProtocolVersion protocol, EngineIORequestInfo request, bool supportsBinary)
+    {
+        var session = new EngineIOSession(this, id, transport, protocol, request, supportsBinary);
         if (!_sessions.TryAdd(session.Id, session))
         {
             throw new InvalidOperationException($"GenerateId returned '{session.Id}', the id of an open session.");

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using TypedSio.Server.EngineIO;
+using TypedSio.Server.SocketIO;
 using TypedSio.Testing;
 
 namespace TypedSio.Server.Tests.SocketIO;
@@ -12,15 +13,25 @@ namespace TypedSio.Server.Tests.SocketIO;
 /// The official browser client in headless Chromium, loaded from a page on another origin (a second Kestrel port):
 /// it connects over polling, upgrades to WebSocket, and reports back over Socket.IO — proving CORS works for a real browser.
 /// </summary>
-public sealed class SocketIOBrowserTests
+public class SocketIOBrowserTests
 {
+    /// <summary>Whether the servers of these tests serve WebSockets below ASP.NET Core (<c>UseEngineIOWebSockets</c>).</summary>
+    protected virtual bool ConnectionLevel => false;
+
+    private Task<SocketIOTestServer> StartServerAsync(
+        Action<SocketIOEndpointBuilder>? namespaces = null,
+        Action<SocketIOServerOptions>? configure = null,
+        Action<EngineIOServerOptions>? engine = null,
+        TimeProvider? time = null) =>
+        SocketIOTestServer.StartAsync(namespaces, configure, engine, time, connectionLevel: ConnectionLevel);
+
     [Fact]
     public async Task Browser_CrossOriginPage_ConnectsOverPollingUpgradesAndExchangesEvents()
     {
         await NodeProcess.EnsureNpmPackagesAsync();
         var report = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         var origin = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await SocketIOTestServer.StartAsync(
+        await using var server = await StartServerAsync(
             b => b.Of("/", n => n.OnConnection(s =>
             {
                 origin.TrySetResult(s.Handshake.Headers.Origin.ToString());
@@ -42,6 +53,7 @@ public sealed class SocketIOBrowserTests
         Assert.Equal("websocket", result.GetProperty("upgraded").GetString());
         Assert.Equal(page.Origin, await origin.Task.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.NotEqual(new Uri(server.HttpBase).Port, new Uri(page.Origin).Port);
+        Assert.Equal(ConnectionLevel ? 1 : 0, server.Server.Engine.ConnectionLevelSockets);
     }
 
     private static async Task<PageServer> StartPageServerAsync(string socketServer)
@@ -85,4 +97,10 @@ public sealed class SocketIOBrowserTests
             await app.DisposeAsync();
         }
     }
+}
+
+/// <summary>Headless Chromium against the connection-level WebSocket path (polling, then the upgrade on a new connection).</summary>
+public sealed class ConnectionLevelSocketIOBrowserTests : SocketIOBrowserTests
+{
+    protected override bool ConnectionLevel => true;
 }

@@ -3,7 +3,7 @@ using TypedSio.Testing;
 
 namespace TypedSio.Server.Tests.SocketIO;
 
-public sealed partial class SocketIOClientInteropTests
+public partial class SocketIOClientInteropTests
 {
     [Theory]
     [InlineData("websocket")]
@@ -13,7 +13,7 @@ public sealed partial class SocketIOClientInteropTests
         var reasons = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var firstGone = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         // A long interval and a short pong deadline: the server's verdict comes well before the client's own watchdog.
-        await using var server = await SocketIOTestServer.StartAsync(
+        await using var server = await StartServerAsync(
             b => b.Of("/", n => n.OnConnection(s => s.Disconnected += (_, e) =>
             {
                 reasons.Enqueue(e.Description);
@@ -44,7 +44,7 @@ public sealed partial class SocketIOClientInteropTests
     {
         var gone = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var recovered = new TaskCompletionSource<SocketIOSocket>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await SocketIOTestServer.StartAsync(
+        await using var server = await StartServerAsync(
             b => b.Of("/", n => n.OnConnection(async s =>
             {
                 if (s.Recovered)

@@ -7,8 +7,18 @@ using TypedSio.Testing;
 namespace TypedSio.Server.Tests.SocketIO;
 
 /// <summary>The official socket.io-client (tests/js/server-socket-client.mjs) against this server.</summary>
-public sealed partial class SocketIOClientInteropTests
+public partial class SocketIOClientInteropTests
 {
+    /// <summary>Whether the servers of these tests serve WebSockets below ASP.NET Core (<c>UseEngineIOWebSockets</c>).</summary>
+    protected virtual bool ConnectionLevel => false;
+
+    private Task<SocketIOTestServer> StartServerAsync(
+        Action<SocketIOEndpointBuilder>? namespaces = null,
+        Action<SocketIOServerOptions>? configure = null,
+        Action<EngineIOServerOptions>? engine = null,
+        TimeProvider? time = null) =>
+        SocketIOTestServer.StartAsync(namespaces, configure, engine, time, connectionLevel: ConnectionLevel);
+
     private static readonly TimeSpan LineTimeout = TimeSpan.FromSeconds(30);
 
     [Fact]
@@ -60,7 +70,7 @@ public sealed partial class SocketIOClientInteropTests
     public async Task JsClient_TwoNamespaces_ShareOneConnection()
     {
         var sockets = new System.Collections.Concurrent.ConcurrentBag<SocketIOSocket>();
-        await using var server = await SocketIOTestServer.StartAsync(
+        await using var server = await StartServerAsync(
             b => b.Of("/", n => n.OnConnection(sockets.Add)).Of("/chat", n => n.OnConnection(s =>
             {
                 sockets.Add(s);
@@ -84,7 +94,7 @@ public sealed partial class SocketIOClientInteropTests
     [Fact]
     public async Task JsClients_RoomsAndBroadcasts_ReachTheRightSockets()
     {
-        await using var server = await SocketIOTestServer.StartAsync(
+        await using var server = await StartServerAsync(
             b => b.Of("/", n => n.OnConnection(s =>
             {
                 s.On("join", e => s.JoinAsync(e.Arguments.Get(0, SocketIOTestJson.String)!).ContinueWith(_ => e.AckAsync(), TaskScheduler.Default).Unwrap());
@@ -119,7 +129,7 @@ public sealed partial class SocketIOClientInteropTests
     public async Task JsClient_AcksBothWays_WithTimeouts(string transport)
     {
         var connected = new TaskCompletionSource<SocketIOSocket>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await SocketIOTestServer.StartAsync(
+        await using var server = await StartServerAsync(
             b => b.Of("/", n => n.OnConnection(s =>
             {
                 s.On("double", e => e.AckAsync(e.Arguments.Get(0, SocketIOTestJson.Int) * 2));
@@ -134,6 +144,7 @@ public sealed partial class SocketIOClientInteropTests
 
         await node.SendLineAsync("emitack a 20000 double [21]");
         await ExpectAsync(node, "ACK a double [42]");
+        Assert.Equal(ConnectionLevel && transport == "websocket" ? 1 : 0, server.Server.Engine.ConnectionLevelSockets);
         await node.SendLineAsync("emitack a 300 ignore []");
         await ExpectAsync(node, "ACKERR a ignore operation has timed out");
         var reply = await socket.EmitWithAckAsync("ask", ["q", new byte[] { 7 }], TimeSpan.FromSeconds(20));
@@ -171,7 +182,7 @@ public sealed partial class SocketIOClientInteropTests
     {
         var received = new List<int>();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await SocketIOTestServer.StartAsync(
+        await using var server = await StartServerAsync(
             b => b.Of("/", n => n.OnConnection(s => s.On("seq", e =>
             {
                 received.Add(e.Arguments.Get(0, SocketIOTestJson.Int));
@@ -210,7 +221,7 @@ public sealed partial class SocketIOClientInteropTests
     [Fact]
     public async Task JsClient_MiddlewareRefuses_ErrorDataArrives()
     {
-        await using var server = await SocketIOTestServer.StartAsync(
+        await using var server = await StartServerAsync(
             b => b.Of("/", n => n.Use((_, _) => throw new SocketIOConnectionRefusedException("denied", new Dictionary<string, object?> { ["reason"] = "no token", ["retry"] = false }))),
             engine: Configure);
         await using var node = await StartNodeAsync(server);
@@ -228,8 +239,8 @@ public sealed partial class SocketIOClientInteropTests
     }
 
     // The conformance behaviour: "message" echoed as "message-back", "message-with-ack" and "poll" acknowledged with their arguments.
-    private static Task<SocketIOTestServer> StartEchoServerAsync(Action<SocketIOServerOptions>? configure = null, Action<EngineIOServerOptions>? engine = null) =>
-        SocketIOTestServer.StartAsync(
+    private Task<SocketIOTestServer> StartEchoServerAsync(Action<SocketIOServerOptions>? configure = null, Action<EngineIOServerOptions>? engine = null) =>
+        StartServerAsync(
             b => b.Of("/", n => n.OnConnection(async s =>
             {
                 s.On("message", e => ((TypedSio.Hubs.ISocketIOEmitter)s).EmitAsync(Reuse(e, SocketIOPacketType.Event, "message-back"), CancellationToken.None));
@@ -292,4 +303,10 @@ public sealed partial class SocketIOClientInteropTests
     }
 
     private static string Shorten(string s) => s.Length > 200 ? s[..200] + "…" : s;
+}
+
+/// <summary>The official socket.io-client against the connection-level WebSocket path.</summary>
+public sealed class ConnectionLevelSocketIOClientInteropTests : SocketIOClientInteropTests
+{
+    protected override bool ConnectionLevel => true;
 }

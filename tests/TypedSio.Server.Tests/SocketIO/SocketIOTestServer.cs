@@ -52,11 +52,17 @@ internal sealed class SocketIOTestServer : IAsyncDisposable
         Action<EngineIOServerOptions>? engine = null,
         TimeProvider? time = null,
         Action<IServiceCollection>? services = null,
-        Action<WebApplication, SocketIOEndpointBuilder>? map = null)
+        Action<WebApplication, SocketIOEndpointBuilder>? map = null,
+        bool connectionLevel = false)
     {
         var port = FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        if (connectionLevel)
+        {
+            builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.UseEngineIOWebSockets()));
+        }
+
         builder.Logging.ClearProviders();
         builder.Services.AddSocketIO(
             o =>

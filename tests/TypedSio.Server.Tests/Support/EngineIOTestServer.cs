@@ -3,6 +3,7 @@ using System.Net;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TypedSio.Server.EngineIO;
@@ -41,11 +42,17 @@ internal sealed class EngineIOTestServer : IAsyncDisposable
     public static async Task<EngineIOTestServer> StartAsync(
         Action<EngineIOServerOptions>? configure = null,
         TimeProvider? time = null,
-        Func<IEngineIOConnection, Task>? handler = null)
+        Func<IEngineIOConnection, Task>? handler = null,
+        bool connectionLevel = false)
     {
         var port = FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        if (connectionLevel)
+        {
+            builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.UseEngineIOWebSockets()));
+        }
+
         builder.Logging.ClearProviders();
         builder.Services.AddEngineIO(o =>
         {
@@ -72,14 +79,18 @@ internal sealed class EngineIOTestServer : IAsyncDisposable
         return server;
     }
 
-    public static Task<EngineIOTestServer> StartEchoAsync(Action<EngineIOServerOptions>? configure = null, TimeProvider? time = null) =>
-        StartAsync(configure, time, async connection =>
-        {
-            await foreach (var message in connection.ReadAllAsync())
+    public static Task<EngineIOTestServer> StartEchoAsync(Action<EngineIOServerOptions>? configure = null, TimeProvider? time = null, bool connectionLevel = false) =>
+        StartAsync(
+            configure,
+            time,
+            async connection =>
             {
-                await connection.SendAsync(message);
-            }
-        });
+                await foreach (var message in connection.ReadAllAsync())
+                {
+                    await connection.SendAsync(message);
+                }
+            },
+            connectionLevel);
 
     public async Task<IEngineIOConnection> NextConnectionAsync() =>
         await _connections.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
