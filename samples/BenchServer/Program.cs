@@ -4,11 +4,12 @@ using TypedSio.Redis;
 using TypedSio.Server.EngineIO;
 using TypedSio.Server.SocketIO;
 
-// Usage: BenchServer [--port N] [--redis HOST:PORT]   (port else the PORT environment variable, else 4100)
+// Usage: BenchServer [--port N] [--redis HOST:PORT] [--connection-level]   (port else the PORT environment variable, else 4100)
 // The handlers match tests/js/bench-server.mjs exactly, so one load tool drives both servers. With --redis the server
 // joins a cluster through TypedSio.Redis, as the Node one does through @socket.io/redis-adapter.
 var port = 4100;
 string? redisEndPoint = null;
+var connectionLevel = false;
 if (Environment.GetEnvironmentVariable("PORT") is { } env && int.TryParse(env, NumberStyles.None, CultureInfo.InvariantCulture, out var envPort))
 {
     port = envPort;
@@ -25,15 +26,23 @@ for (var i = 0; i < args.Length; i++)
     {
         redisEndPoint = args[++i];
     }
+    else if (args[i] == "--connection-level")
+    {
+        connectionLevel = true; // WebSockets served below ASP.NET Core (UseEngineIOWebSockets)
+    }
     else
     {
-        Console.Error.WriteLine($"unknown argument '{args[i]}'. Usage: BenchServer [--port N] [--redis HOST:PORT]");
+        Console.Error.WriteLine($"unknown argument '{args[i]}'. Usage: BenchServer [--port N] [--redis HOST:PORT] [--connection-level]");
         return 2;
     }
 }
 
 var builder = WebApplication.CreateSlimBuilder();
 builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+if (connectionLevel)
+{
+    builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.UseEngineIOWebSockets()));
+}
 
 builder.Logging.ClearProviders();
 var redis = redisEndPoint is null ? null : await ConnectionMultiplexer.ConnectAsync(redisEndPoint);

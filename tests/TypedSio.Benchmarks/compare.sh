@@ -29,5 +29,6 @@ fi
 export DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
 exec taskset -c 1 dotnet tests/TypedSio.Benchmarks/bin/Release/net10.0/TypedSio.Benchmarks.dll load compare \
   --ours "dotnet samples/BenchServer/bin/Release/net10.0/BenchServer.dll --port {port}" \
+  --ours-connection-level "dotnet samples/BenchServer/bin/Release/net10.0/BenchServer.dll --port {port} --connection-level" \
   --node "node tests/js/bench-server.mjs --port {port}" \
   "${aot[@]}" "$@"

@@ -5,9 +5,10 @@ namespace TypedSio.Benchmarks.Load;
 
 /// <summary>
 /// The whole comparison: every scenario run against our server and the Node one in interleaved pairs (the order
-/// alternating), each run on a freshly started server pinned to its own core; medians of the per-pair ratios.
+/// alternating), each run on a freshly started server pinned to its own core; medians of the per-pair ratios. With a
+/// connection-level variant of our server, the WebSocket scenarios run it too, in the same pairs, as rows of their own.
 /// </summary>
-internal sealed class Compare(LoadOptions options, ServerSpec ours, ServerSpec node, ServerSpec? oursAot, ServerSpec echo)
+internal sealed class Compare(LoadOptions options, ServerSpec ours, ServerSpec node, ServerSpec? oursAot, ServerSpec? oursConnectionLevel, ServerSpec echo)
 {
     private readonly List<Row> _rows = [];
     private readonly Dictionary<string, List<(double Connections, double RssMb)>> _memory = [];
@@ -105,24 +106,37 @@ internal sealed class Compare(LoadOptions options, ServerSpec ours, ServerSpec n
         Console.Error.WriteLine(_notes.ToString());
     }
 
+    // Every scenario on one server is a WebSocket scenario except long-polling, which the connection-level path leaves alone.
     private Task PairsAsync(string scenario, Func<ServerProcess, List<(double, double)>, Task<Dictionary<string, double>>> run, string[] metrics) =>
-        PairsAsync(scenario, run, null, metrics);
+        PairsAsync(scenario, run, null, metrics, scenario.Contains("polling", StringComparison.Ordinal) ? null : oursConnectionLevel);
 
     private Task PairsAsync(string scenario, Func<ServerSpec, Task<Dictionary<string, double>>> run, string[] metrics) =>
-        PairsAsync(scenario, null, run, metrics);
+        PairsAsync(scenario, null, run, metrics, null);
 
     // A scenario runs either against one freshly started server (most) or starts its own servers from the spec.
     private async Task PairsAsync(
         string scenario,
         Func<ServerProcess, List<(double, double)>, Task<Dictionary<string, double>>>? runOnServer,
         Func<ServerSpec, Task<Dictionary<string, double>>>? runOnSpec,
-        string[] metrics)
+        string[] metrics,
+        ServerSpec? variant)
     {
         var ourRuns = new List<Dictionary<string, double>>();
         var nodeRuns = new List<Dictionary<string, double>>();
+        var variantRuns = new List<Dictionary<string, double>>();
         for (var pair = 0; pair < options.Pairs; pair++)
         {
-            var order = pair % 2 == 0 ? new[] { ours, node } : [node, ours];
+            var order = new List<ServerSpec> { ours, node };
+            if (variant is not null)
+            {
+                order.Insert(1, variant);
+            }
+
+            if (pair % 2 == 1)
+            {
+                order.Reverse();
+            }
+
             foreach (var spec in order)
             {
                 Console.Error.WriteLine($"== {scenario}: {spec.Name} (pair {pair + 1}/{options.Pairs})");
@@ -149,7 +163,7 @@ internal sealed class Compare(LoadOptions options, ServerSpec ours, ServerSpec n
                 }
 
                 Console.Error.WriteLine("   " + string.Join(", ", result.Select(kv => $"{kv.Key} = {kv.Value:G4}")));
-                (spec == ours ? ourRuns : nodeRuns).Add(result);
+                (spec == ours ? ourRuns : spec == node ? nodeRuns : variantRuns).Add(result);
                 if (plot.Count > 0 && pair == 0)
                 {
                     _memory[spec.Name] = plot;
@@ -157,6 +171,15 @@ internal sealed class Compare(LoadOptions options, ServerSpec ours, ServerSpec n
             }
         }
 
+        AddRows(scenario, metrics, ourRuns, nodeRuns);
+        if (variant is not null)
+        {
+            AddRows(scenario + " (connection-level)", metrics, variantRuns, nodeRuns);
+        }
+    }
+
+    private void AddRows(string scenario, string[] metrics, List<Dictionary<string, double>> ourRuns, List<Dictionary<string, double>> nodeRuns)
+    {
         foreach (var metric in metrics)
         {
             var ratios = ourRuns.Zip(nodeRuns, (a, b) => b[metric] == 0 ? double.NaN : a[metric] / b[metric]).ToList();

@@ -15,7 +15,7 @@ internal static class LoadProgram
 
         if (args.Length == 0 || args[0] != "compare")
         {
-            Console.Error.WriteLine("usage: load compare --ours CMD --node CMD [--ours-aot CMD] [--echo CMD] [--pairs N] [--duration S] ... | load echo-server");
+            Console.Error.WriteLine("usage: load compare --ours CMD --node CMD [--ours-aot CMD] [--ours-connection-level CMD] [--echo CMD] [--pairs N] [--duration S] ... | load echo-server");
             return 2;
         }
 
@@ -37,7 +37,8 @@ internal static class LoadProgram
         var ours = Spec("ours", Take("--ours") ?? throw new ArgumentException("--ours is required"));
         var node = Spec("node", Take("--node") ?? throw new ArgumentException("--node is required"));
         var aot = Take("--ours-aot") is { } a ? Spec("ours (AOT)", a) : null;
+        var connectionLevel = Take("--ours-connection-level") is { } c ? Spec("ours (connection-level)", c) : null;
         var echo = Spec("echo", Take("--echo") ?? $"{Environment.ProcessPath} {typeof(LoadProgram).Assembly.Location} load echo-server");
-        return await new Compare(options, ours, node, aot, echo).RunAsync().ConfigureAwait(false);
+        return await new Compare(options, ours, node, aot, connectionLevel, echo).RunAsync().ConfigureAwait(false);
     }
 }
