@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
-using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
@@ -99,11 +98,11 @@ internal sealed class EngineIOConnectionMiddleware
         var remote = connection.RemoteEndPoint as IPEndPoint;
         return new EngineIORequestInfo(
             request.Path,
-            [.. request.Query],
+            request.QueryPairs(),
             request.Headers,
             remote?.Address,
             remote?.Port ?? 0,
             isHttps: connection.Features.Get<ITlsHandshakeFeature>() is not null,
-            new ClaimsPrincipal(new ClaimsIdentity()));
+            user: null);
     }
 }

@@ -13,6 +13,7 @@ public sealed class EngineIORequestInfo
     private readonly KeyValuePair<string, StringValues>[] _headers;
     private IQueryCollection? _queryCollection;
     private IHeaderDictionary? _headerDictionary;
+    private System.Security.Claims.ClaimsPrincipal? _user;
 
     internal EngineIORequestInfo(HttpContext context)
         : this(
@@ -33,7 +34,7 @@ public sealed class EngineIORequestInfo
         IPAddress? remoteIpAddress,
         int remotePort,
         bool isHttps,
-        System.Security.Claims.ClaimsPrincipal user)
+        System.Security.Claims.ClaimsPrincipal? user)
     {
         Path = path;
         _query = query;
@@ -41,7 +42,7 @@ public sealed class EngineIORequestInfo
         RemoteIpAddress = remoteIpAddress;
         RemotePort = remotePort;
         IsHttps = isHttps;
-        User = user;
+        _user = user;
     }
 
     /// <summary>The request path.</summary>
@@ -65,7 +66,8 @@ public sealed class EngineIORequestInfo
     public bool IsHttps { get; }
 
     /// <summary>The authenticated user of the handshake request, if authentication ran.</summary>
-    public System.Security.Claims.ClaimsPrincipal User { get; }
+    // Made on demand for connections that had no user (the connection-level path): most never ask.
+    public System.Security.Claims.ClaimsPrincipal User => _user ??= new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
 
     /// <summary>The query parameters in request order, without building <see cref="Query"/>.</summary>
     internal ReadOnlySpan<KeyValuePair<string, StringValues>> QueryPairs => _query;

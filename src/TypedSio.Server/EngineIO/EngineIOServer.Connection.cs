@@ -50,17 +50,17 @@ public sealed partial class EngineIOServer
     }
 
     /// <summary>Runs a socket the connection-level path accepted, until it closes.</summary>
-    internal async Task RunAcceptedWebSocketAsync(EngineIOWebSocket socket, EngineIOSession session, bool isNew)
+    internal Task RunAcceptedWebSocketAsync(EngineIOWebSocket socket, EngineIOSession session, bool isNew)
     {
-        if (isNew)
+        if (!isNew)
         {
-            // A new session: the 101 answer waits in the pipe and goes out with the open packet.
-            session.AttachWebSocket(socket);
-            StartSession(session);
-            await session.RunWebSocketAsync(socket, isCandidate: false);
-            return;
+            return RunUpgradeCandidateAsync(socket, session, EngineIOTransportNames.WebSocket);
         }
 
-        await RunUpgradeCandidateAsync(socket, session, EngineIOTransportNames.WebSocket);
+        // A new session: the 101 answer waits in the pipe and goes out with the open packet. (Not an async method: one
+        // state machine fewer held by every connection.)
+        session.AttachWebSocket(socket);
+        StartSession(session);
+        return session.RunWebSocketAsync(socket, isCandidate: false);
     }
 }

@@ -89,8 +89,8 @@ internal sealed class EngineIOUpgradeRequest
                 return null; // folded or malformed header lines
             }
 
-            var name = line[..colon];
-            var value = line[(colon + 1)..].Trim(' ', '\t');
+            var name = Intern(line.AsSpan(0, colon));
+            var value = Intern(line.AsSpan(colon + 1).Trim(" \t"));
             headers[name] = headers.TryGetValue(name, out var existing) ? StringValues.Concat(existing, value) : new StringValues(value);
         }
 
@@ -110,6 +110,34 @@ internal sealed class EngineIOUpgradeRequest
         {
             OffersDeflate = HasToken(headers, "Sec-WebSocket-Extensions", "permessage-deflate"),
         };
+    }
+
+    // Names and values every WebSocket handshake repeats: each connection keeps its request's headers for its whole
+    // life, so these are shared rather than copied once per connection.
+    private static readonly string[] CommonStrings =
+    [
+        "Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions",
+        "Sec-WebSocket-Protocol", "User-Agent", "Origin", "Cookie", "Accept-Encoding", "Accept-Language", "Pragma",
+        "Cache-Control", "Authorization", "websocket", "upgrade", "13", "no-cache", "gzip, deflate, br",
+        "permessage-deflate; client_max_window_bits", "Keep-Alive, Upgrade", "keep-alive, Upgrade", "EIO", "4",
+        "transport", "sid",
+    ];
+
+    /// <summary>The query parameters as pairs, with the common names and values shared.</summary>
+    public KeyValuePair<string, StringValues>[] QueryPairs() =>
+        [.. Query.Select(p => KeyValuePair.Create(Intern(p.Key), p.Value.Count == 1 ? new StringValues(Intern(p.Value.ToString())) : p.Value))];
+
+    private static string Intern(ReadOnlySpan<char> text)
+    {
+        foreach (var common in CommonStrings)
+        {
+            if (text.SequenceEqual(common))
+            {
+                return common;
+            }
+        }
+
+        return text.ToString();
     }
 
     private static readonly SearchValues<byte> AllowedBytes = SearchValues.Create([(byte)'\t', (byte)'\r', (byte)'\n', .. Enumerable.Range(0x20, 0x7F - 0x20).Select(b => (byte)b)]);

@@ -48,7 +48,7 @@ internal sealed class SocketIOClientConnection
             Timeout.InfiniteTimeSpan);
         if (Volatile.Read(ref _everConnected) == 1)
         {
-            _connectTimeout.Dispose(); // a namespace joined before the timer existed
+            Interlocked.Exchange(ref _connectTimeout, null)?.Dispose(); // a namespace joined before the timer existed
         }
 
         try
@@ -73,7 +73,7 @@ internal sealed class SocketIOClientConnection
         }
         finally
         {
-            _connectTimeout.Dispose();
+            Interlocked.Exchange(ref _connectTimeout, null)?.Dispose();
             _server.Unregister(this);
             var reason = _closeReason ?? SocketIODisconnectReasons.FromEngine(await Connection.Closed.ConfigureAwait(false));
             await CloseSocketsAsync(reason).ConfigureAwait(false);
@@ -122,7 +122,8 @@ internal sealed class SocketIOClientConnection
         ImmutableInterlocked.Update(ref _sockets, static (sockets, added) => [.. sockets.Where(s => s.Namespace.Name != added.Namespace.Name), added], socket);
         if (Interlocked.Exchange(ref _everConnected, 1) == 0)
         {
-            Volatile.Read(ref _connectTimeout)?.Dispose(); // the timer only guards the first CONNECT
+            // The timer only guards the first CONNECT; let go of it too (every connection would keep a dead timer).
+            Interlocked.Exchange(ref _connectTimeout, null)?.Dispose();
         }
     }
 

@@ -6,8 +6,7 @@ namespace TypedSio.Server.SocketIO;
 
 public sealed partial class SocketIOSocket
 {
-    private ImmutableDictionary<string, ImmutableList<Func<SocketIOEventContext, Task>>> _handlers =
-        ImmutableDictionary.Create<string, ImmutableList<Func<SocketIOEventContext, Task>>>(StringComparer.Ordinal);
+    private EventHandlerMap _handlers = EventHandlerMap.Empty;
 
     private ImmutableList<Func<SocketIOEventContext, Task>> _anyHandlers = [];
     private ImmutableList<Action<SocketIOPacket>> _anyOutgoing = [];
@@ -21,8 +20,8 @@ public sealed partial class SocketIOSocket
     {
         ArgumentNullException.ThrowIfNull(eventName);
         ArgumentNullException.ThrowIfNull(handler);
-        ImmutableInterlocked.AddOrUpdate(ref _handlers, eventName, [handler], (_, list) => list.Add(handler));
-        return new Subscription(() => ImmutableInterlocked.AddOrUpdate(ref _handlers, eventName, [], (_, list) => list.Remove(handler)));
+        ImmutableInterlocked.Update(ref _handlers, static (map, added) => map.Add(added.eventName, added.handler), (eventName, handler));
+        return new Subscription(() => ImmutableInterlocked.Update(ref _handlers, static (map, removed) => map.Remove(removed.eventName, removed.handler), (eventName, handler)));
     }
 
     /// <summary>Registers a synchronous handler for an event.</summary>
@@ -196,9 +195,9 @@ public sealed partial class SocketIOSocket
             await anyHandlers[i](context).ConfigureAwait(false);
         }
 
-        if (_handlers.TryGetValue(context.Name, out var handlers))
+        if (_handlers.Find(context.Name) is { } handlers)
         {
-            for (var i = 0; i < handlers.Count; i++)
+            for (var i = 0; i < handlers.Length; i++)
             {
                 Observe(handlers[i](context));
             }

@@ -239,14 +239,16 @@ public sealed partial class SocketIODecoder
         public List<ReadOnlyMemory<byte>> Attachments { get; } = new(expected);
     }
 
-    // Connections use a handful of namespaces; reusing their strings keeps steady-state decoding allocation-free.
+    // Connections use a handful of namespaces; reusing their strings keeps steady-state decoding allocation-free. Made
+    // on first use: a connection that only speaks to the main namespace never names one.
     private sealed class NamespaceCache
     {
-        private readonly (byte[] Utf8, string Value)[] _entries = new (byte[], string)[8];
+        private (byte[] Utf8, string Value)[]? _entries;
         private int _next;
 
         public string Get(ReadOnlySpan<byte> utf8)
         {
+            _entries ??= new (byte[], string)[8];
             foreach (var entry in _entries)
             {
                 if (entry.Utf8 is not null && utf8.SequenceEqual(entry.Utf8))

@@ -21,6 +21,38 @@ public sealed class SocketIOEventTests
         Assert.Equal("312[5,\"ü\"]", await client.ReceiveAsync());
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(12)] // enough names for the handler map to index them
+    public async Task ManyHandlers_EachEventRunsItsOwnInOrder_AndAnUnsubscribedOneNoLonger(int events)
+    {
+        var calls = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var server = await SocketIOTestServer.StartAsync(b => b.Of("/", n => n.OnConnection(s =>
+        {
+            for (var i = 0; i < events; i++)
+            {
+                var name = "e" + i;
+                s.On(name, _ => calls.Enqueue(name + ":first"));
+                var second = s.On(name, _ => calls.Enqueue(name + ":second"));
+                s.On(name, e => e.AckAsync(string.Join(" ", calls.ToArray())));
+                if (i == 1)
+                {
+                    second.Dispose();
+                }
+            }
+        })));
+        var (client, _) = await RawSocketIOClient.ConnectAsync(server, "websocket");
+        await using var _ = client;
+
+        for (var i = 0; i < events; i++)
+        {
+            calls.Clear();
+            await client.SendAsync($"2{i}[\"e{i}\"]");
+            var expected = i == 1 ? "e1:first" : $"e{i}:first e{i}:second";
+            Assert.Equal($"3{i}[\"{expected}\"]", await client.ReceiveAsync());
+        }
+    }
+
     [Fact]
     public async Task Event_CustomNamespace_AckCarriesNamespace()
     {
