@@ -57,6 +57,11 @@ internal sealed class EngineIOConnectionMiddleware
             {
                 return null;
             }
+            catch (Exception e) when (e is IOException or ConnectionAbortedException or ConnectionResetException)
+            {
+                // Gone before it said anything; Kestrel's HTTP handling would find the same and end quietly too.
+                return null;
+            }
         }
 
         var buffer = read.Buffer;
