@@ -226,3 +226,48 @@ public sealed class EngineIOUpgradeRequestTests
         Assert.Null(EngineIOUpgradeRequest.TryParse(new System.Buffers.ReadOnlySequence<byte>(Encoding.Latin1.GetBytes(text)), out _));
     }
 }
+
+public sealed class ConnectionLevelTlsTests
+{
+    [Fact]
+    public async Task AfterUseHttps_TheDecryptedHandshakeIsTaken_AndRecordedAsHttps()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+        var port = FreePort.Next();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, l =>
+        {
+            l.UseHttps(certificate);
+            l.UseEngineIOWebSockets(); // after TLS: it sees the decrypted bytes
+        }));
+        builder.Logging.ClearProviders();
+        builder.Services.AddEngineIO();
+        await using var app = builder.Build();
+        var connected = new TaskCompletionSource<IEngineIOConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var endpoint = app.MapEngineIO(c =>
+        {
+            connected.TrySetResult(c);
+            return c.Closed;
+        });
+        await app.StartAsync();
+
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, port);
+        // Trust exactly the certificate this test made.
+        await using var tls = new System.Net.Security.SslStream(tcp.GetStream(), false, (_, presented, _, _) => presented?.GetCertHashString() == certificate.GetCertHashString());
+        await tls.AuthenticateAsClientAsync("127.0.0.1");
+        await tls.WriteAsync(Encoding.ASCII.GetBytes("GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+            + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+        var connection = await connected.Task.WaitAsync(EngineIOTestServer.Timeout);
+        var head = new byte[12];
+        await tls.ReadExactlyAsync(head).AsTask().WaitAsync(EngineIOTestServer.Timeout);
+
+        Assert.Equal("HTTP/1.1 101", Encoding.ASCII.GetString(head));
+        Assert.True(connection.Request.IsHttps);
+        Assert.Equal(1, endpoint.Server.ConnectionLevelSockets);
+        await app.StopAsync();
+    }
+}
