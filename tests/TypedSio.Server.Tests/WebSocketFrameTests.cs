@@ -83,6 +83,21 @@ public sealed class WebSocketFrameTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task MessageOfThousandsOfOneByteFragments_ComesWhole(bool connectionLevel)
+    {
+        await using var server = await EngineIOTestServer.StartEchoAsync(connectionLevel: connectionLevel);
+        await using var ws = await RawWebSocket.ConnectAsync(server.Port, Path);
+        await ws.ReceiveTextAsync();
+        var text = "4" + string.Concat(Enumerable.Range(0, 2999).Select(i => (char)('a' + (i % 26))));
+
+        await ws.SendAsync([.. text.Select((c, i) => RawWebSocket.Frame(i == 0 ? 0x1 : 0x0, [(byte)c], fin: i == text.Length - 1))]);
+
+        Assert.Equal(text, await ws.ReceiveTextAsync());
+    }
+
+    [Theory]
     [InlineData(false, 0x1, "4x", false, 1002)] // unmasked
     [InlineData(false, 0x3, "4x", true, 1002)] // reserved opcode
     [InlineData(false, 0x0, "4x", true, 1002)] // continuation of nothing

@@ -232,7 +232,7 @@ internal sealed partial class PipeEngineIOWebSocket
         else if (_message.Length < size)
         {
             // Doubling keeps a message of many small fragments linear; the limit check above bounds the size.
-            var larger = ArrayPool<byte>.Shared.Rent((int)Math.Max(size, Math.Min((long)_message.Length * 2, _maxMessageSize)));
+            var larger = ArrayPool<byte>.Shared.Rent((int)Math.Max(size, Math.Min((long)_message.Length * 2, Math.Min(_maxMessageSize, Array.MaxLength))));
             _message.AsSpan(0, _messageLength).CopyTo(larger);
             ArrayPool<byte>.Shared.Return(_message);
             _message = larger;
