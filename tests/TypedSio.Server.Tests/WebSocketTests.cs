@@ -105,6 +105,40 @@ public class WebSocketTests
     }
 
     [Fact]
+    public async Task ServerCloses_ClientAnswersTheCloseFrame_ConnectionEndsWithoutWaitingForTheTimeout()
+    {
+        // The clock never moves, so the close handshake's timeout cannot end the connection: only the answer can.
+        await using var server = await StartServerAsync(time: new FakeTimeProvider());
+        await using var ws = await RawWebSocket.ConnectAsync(server.Port, "/engine.io/?EIO=4&transport=websocket");
+        await ws.ReceiveTextAsync();
+        var connection = await server.NextConnectionAsync();
+
+        _ = connection.CloseAsync();
+        Assert.Equal(1000, await ws.ReceiveCloseStatusAsync());
+        await ws.SendAsync(RawWebSocket.Frame(0x8, [0x03, 0xE8]));
+
+        Assert.True(await ws.IsClosedByServerAsync());
+        Assert.Equal(EngineIOCloseReason.ForcedClose, await connection.Closed.WaitAsync(EngineIOTestServer.Timeout));
+    }
+
+    [Fact]
+    public async Task HostStops_WebSocketClientGetsACloseFrame_AndTheStopCompletes()
+    {
+        await using var server = await StartServerAsync();
+        await using var ws = await RawWebSocket.ConnectAsync(server.Port, "/engine.io/?EIO=4&transport=websocket");
+        await ws.ReceiveTextAsync();
+        var connection = await server.NextConnectionAsync();
+
+        var stopping = server.StopAsync();
+        Assert.Equal(1000, await ws.ReceiveCloseStatusAsync());
+        await ws.SendAsync(RawWebSocket.Frame(0x8, [0x03, 0xE8]));
+
+        await stopping.WaitAsync(EngineIOTestServer.Timeout);
+        Assert.True(await ws.IsClosedByServerAsync());
+        Assert.Equal(EngineIOCloseReason.ForcedClose, await connection.Closed.WaitAsync(EngineIOTestServer.Timeout));
+    }
+
+    [Fact]
     public async Task UndecodableFrame_WebSocket_ClosesWithParseError()
     {
         await using var server = await StartServerAsync();

@@ -93,7 +93,8 @@ internal sealed class EngineIOConnectionMiddleware
             ownsPipes: false,
             session.Protocol,
             session.SupportsBinary,
-            server.Options.MaxHttpBufferSize);
+            server.Options.MaxHttpBufferSize,
+            server.TimeProvider);
         return (server, session, isNew, socket);
     }
 

@@ -73,7 +73,8 @@ public sealed partial class EngineIOServer
                 ownsPipes: true,
                 protocol,
                 supportsBinary,
-                Options.MaxHttpBufferSize);
+                Options.MaxHttpBufferSize,
+                TimeProvider);
         }
 
         var accept = new Microsoft.AspNetCore.Http.WebSocketAcceptContext();
@@ -90,6 +91,7 @@ public sealed partial class EngineIOServer
             protocol,
             supportsBinary,
             Options.MaxHttpBufferSize,
-            deflate?.Threshold);
+            deflate?.Threshold,
+            TimeProvider);
     }
 }

@@ -12,6 +12,15 @@ internal abstract class EngineIOWebSocket : IDisposable
     /// <summary>How long the peer has to answer our close frame (or a blocked close frame to go out) before the abort.</summary>
     protected static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
 
+    /// <param name="time">The clock of the close handshake's timeout (the server's).</param>
+    protected EngineIOWebSocket(TimeProvider time)
+    {
+        Time = time;
+    }
+
+    /// <summary>The clock of the close handshake's timeout.</summary>
+    protected TimeProvider Time { get; }
+
     internal enum FrameKind
     {
         Text,

@@ -21,7 +21,8 @@ internal sealed class ManagedEngineIOWebSocket : EngineIOWebSocket
     private byte[]? _input;
     private Task? _closing;
 
-    public ManagedEngineIOWebSocket(WebSocket socket, EngineIOProtocolVersion protocol, bool supportsBinary, long maxMessageSize, int? compressionThreshold)
+    public ManagedEngineIOWebSocket(WebSocket socket, EngineIOProtocolVersion protocol, bool supportsBinary, long maxMessageSize, int? compressionThreshold, TimeProvider time)
+        : base(time)
     {
         _socket = socket;
         _protocol = protocol;
@@ -145,7 +146,7 @@ internal sealed class ManagedEngineIOWebSocket : EngineIOWebSocket
 
     private async Task CloseCoreAsync()
     {
-        using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
+        using var timeout = new CancellationTokenSource(CloseHandshakeTimeout, Time);
         try
         {
             await _sendLock.WaitAsync(timeout.Token);
@@ -173,7 +174,7 @@ internal sealed class ManagedEngineIOWebSocket : EngineIOWebSocket
 
     private void AbortLater()
     {
-        _ = Task.Delay(CloseHandshakeTimeout).ContinueWith(static (_, s) => ((WebSocket)s!).Abort(), _socket, TaskScheduler.Default);
+        _ = Task.Delay(CloseHandshakeTimeout, Time).ContinueWith(static (_, s) => ((WebSocket)s!).Abort(), _socket, TaskScheduler.Default);
     }
 
     public override void Dispose()

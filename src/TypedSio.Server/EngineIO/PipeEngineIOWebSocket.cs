@@ -34,6 +34,7 @@ internal sealed partial class PipeEngineIOWebSocket : EngineIOWebSocket
     /// <param name="protocol">The Engine.IO protocol version of the session.</param>
     /// <param name="supportsBinary">False for a v3 client that asked for base64.</param>
     /// <param name="maxMessageSize">The largest message accepted (<c>maxHttpBufferSize</c>).</param>
+    /// <param name="time">The clock of the close handshake's timeout.</param>
     public PipeEngineIOWebSocket(
         PipeReader input,
         PipeWriter output,
@@ -41,7 +42,9 @@ internal sealed partial class PipeEngineIOWebSocket : EngineIOWebSocket
         bool ownsPipes,
         EngineIOProtocolVersion protocol,
         bool supportsBinary,
-        long maxMessageSize)
+        long maxMessageSize,
+        TimeProvider time)
+        : base(time)
     {
         _input = input;
         _output = output;
@@ -166,7 +169,7 @@ internal sealed partial class PipeEngineIOWebSocket : EngineIOWebSocket
 
     private async Task CloseCoreAsync()
     {
-        using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
+        using var timeout = new CancellationTokenSource(CloseHandshakeTimeout, Time);
         try
         {
             await _sendLock.WaitAsync(timeout.Token);
@@ -194,7 +197,7 @@ internal sealed partial class PipeEngineIOWebSocket : EngineIOWebSocket
         }
 
         // The reader is waiting for the peer's close frame; a peer that never sends it must not hold the connection.
-        _ = Task.Delay(CloseHandshakeTimeout).ContinueWith(static (_, s) => ((PipeEngineIOWebSocket)s!).Abort(), this, TaskScheduler.Default);
+        _ = Task.Delay(CloseHandshakeTimeout, Time).ContinueWith(static (_, s) => ((PipeEngineIOWebSocket)s!).Abort(), this, TaskScheduler.Default);
     }
 
     private void Abort()
