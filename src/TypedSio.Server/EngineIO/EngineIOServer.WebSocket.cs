@@ -56,15 +56,13 @@ public sealed partial class EngineIOServer
     {
         var deflate = Options.PerMessageDeflate;
         var supportsBinary = !context.Request.Query.ContainsKey("b64");
-        if (deflate is null
-            && context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade
-            && context.Request.Headers.SecWebSocketKey.ToString() is var key
-            && WebSocketFraming.IsValidKey(key))
+        if (deflate is null && context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
         {
             // Our own framing over the upgraded stream (see PipeEngineIOWebSocket); ASP.NET Core's WebSocket is kept
-            // for compression and for HTTP/2 WebSockets.
+            // for compression and for HTTP/2 WebSockets. The WebSockets middleware has already validated the
+            // handshake (a valid Sec-WebSocket-Key among it): only WebSocket requests come here.
             context.Response.Headers.Upgrade = "websocket";
-            context.Response.Headers.SecWebSocketAccept = WebSocketFraming.ComputeAcceptKey(key);
+            context.Response.Headers.SecWebSocketAccept = WebSocketFraming.ComputeAcceptKey(context.Request.Headers.SecWebSocketKey.ToString());
             var stream = await upgrade.UpgradeAsync();
             return new PipeEngineIOWebSocket(
                 PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, leaveOpen: true, useZeroByteReads: true)),

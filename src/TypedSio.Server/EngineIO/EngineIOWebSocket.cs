@@ -9,8 +9,10 @@ namespace TypedSio.Server.EngineIO;
 /// </summary>
 internal abstract class EngineIOWebSocket : IDisposable
 {
+    private Task? _closing;
+
     /// <summary>How long the peer has to answer our close frame (or a blocked close frame to go out) before the abort.</summary>
-    protected static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
 
     /// <param name="time">The clock of the close handshake's timeout (the server's).</param>
     protected EngineIOWebSocket(TimeProvider time)
@@ -20,6 +22,9 @@ internal abstract class EngineIOWebSocket : IDisposable
 
     /// <summary>The clock of the close handshake's timeout.</summary>
     protected TimeProvider Time { get; }
+
+    /// <summary>Held by whoever writes frames, so that the socket has one writer.</summary>
+    protected SemaphoreSlim SendLock { get; } = new(1, 1);
 
     internal enum FrameKind
     {
@@ -56,7 +61,48 @@ internal abstract class EngineIOWebSocket : IDisposable
     /// Sends the close frame once (aborting the connection if that cannot be done in a few seconds); every caller gets
     /// the same task, so whoever must outlive the close frame can wait for it.
     /// </summary>
-    public abstract Task CloseAsync();
+    public Task CloseAsync()
+    {
+        var closing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Interlocked.CompareExchange(ref _closing, closing.Task, null) is { } started)
+        {
+            return started;
+        }
+
+        _ = CloseCoreAsync().ContinueWith(static (_, s) => ((TaskCompletionSource)s!).TrySetResult(), closing, TaskScheduler.Default);
+        return closing.Task;
+    }
+
+    /// <summary>Writes the close frame carrying <see cref="CloseStatus"/>; called once, holding <see cref="SendLock"/>.</summary>
+    protected abstract ValueTask WriteCloseFrameAsync(CancellationToken cancellationToken);
+
+    /// <summary>Tears the connection down at once.</summary>
+    protected abstract void Abort();
+
+    private async Task CloseCoreAsync()
+    {
+        using var timeout = new CancellationTokenSource(CloseHandshakeTimeout, Time);
+        try
+        {
+            await SendLock.WaitAsync(timeout.Token);
+            try
+            {
+                await WriteCloseFrameAsync(timeout.Token);
+            }
+            finally
+            {
+                SendLock.Release();
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            Abort();
+            return;
+        }
+
+        // The reader is waiting for the peer's close frame; a peer that never sends it must not hold the connection.
+        _ = Task.Delay(CloseHandshakeTimeout, Time).ContinueWith(static (_, s) => ((EngineIOWebSocket)s!).Abort(), this, TaskScheduler.Default);
+    }
 
     /// <inheritdoc />
     public abstract void Dispose();

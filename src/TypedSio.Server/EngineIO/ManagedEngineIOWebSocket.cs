@@ -15,11 +15,9 @@ internal sealed class ManagedEngineIOWebSocket : EngineIOWebSocket
     private readonly bool _supportsBinary;
     private readonly long _maxMessageSize;
     private readonly int? _compressionThreshold;
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly ArrayBufferWriter<byte> _output = new(256);
     private const int InputSize = 4096;
     private byte[]? _input;
-    private Task? _closing;
 
     public ManagedEngineIOWebSocket(WebSocket socket, EngineIOProtocolVersion protocol, bool supportsBinary, long maxMessageSize, int? compressionThreshold, TimeProvider time)
         : base(time)
@@ -34,7 +32,7 @@ internal sealed class ManagedEngineIOWebSocket : EngineIOWebSocket
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<long> SendAsync(EngineIOPacket packet, CancellationToken cancellationToken)
     {
-        await _sendLock.WaitAsync(cancellationToken);
+        await SendLock.WaitAsync(cancellationToken);
         try
         {
             _output.ResetWrittenCount();
@@ -61,7 +59,7 @@ internal sealed class ManagedEngineIOWebSocket : EngineIOWebSocket
         }
         finally
         {
-            _sendLock.Release();
+            SendLock.Release();
         }
     }
 
@@ -132,55 +130,20 @@ internal sealed class ManagedEngineIOWebSocket : EngineIOWebSocket
         }
     }
 
-    public override Task CloseAsync()
+    protected override async ValueTask WriteCloseFrameAsync(CancellationToken cancellationToken)
     {
-        var closing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (Interlocked.CompareExchange(ref _closing, closing.Task, null) is { } started)
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
-            return started;
+            await _socket.CloseOutputAsync(CloseStatus, null, cancellationToken);
         }
-
-        _ = CloseCoreAsync().ContinueWith(static (_, s) => ((TaskCompletionSource)s!).TrySetResult(), closing, TaskScheduler.Default);
-        return closing.Task;
     }
 
-    private async Task CloseCoreAsync()
-    {
-        using var timeout = new CancellationTokenSource(CloseHandshakeTimeout, Time);
-        try
-        {
-            await _sendLock.WaitAsync(timeout.Token);
-            try
-            {
-                if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-                {
-                    await _socket.CloseOutputAsync(CloseStatus, null, timeout.Token);
-                }
-            }
-            finally
-            {
-                _sendLock.Release();
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException or IOException)
-        {
-            _socket.Abort();
-            return;
-        }
-
-        // The reader is waiting for the peer's close frame; a peer that never sends it must not hold the request forever.
-        AbortLater();
-    }
-
-    private void AbortLater()
-    {
-        _ = Task.Delay(CloseHandshakeTimeout, Time).ContinueWith(static (_, s) => ((WebSocket)s!).Abort(), _socket, TaskScheduler.Default);
-    }
+    protected override void Abort() => _socket.Abort();
 
     public override void Dispose()
     {
         ReturnInput();
         _socket.Dispose();
-        _sendLock.Dispose();
+        SendLock.Dispose();
     }
 }

@@ -22,8 +22,6 @@ internal sealed partial class PipeEngineIOWebSocket : EngineIOWebSocket
     private readonly EngineIOProtocolVersion _protocol;
     private readonly bool _supportsBinary;
     private readonly long _maxMessageSize;
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private Task? _closing;
     private bool _closeSent;
     private volatile bool _disposed;
 
@@ -58,7 +56,7 @@ internal sealed partial class PipeEngineIOWebSocket : EngineIOWebSocket
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<long> SendAsync(EngineIOPacket packet, CancellationToken cancellationToken)
     {
-        await _sendLock.WaitAsync(cancellationToken);
+        await SendLock.WaitAsync(cancellationToken);
         try
         {
             ThrowIfCloseSent();
@@ -68,14 +66,14 @@ internal sealed partial class PipeEngineIOWebSocket : EngineIOWebSocket
         }
         finally
         {
-            _sendLock.Release();
+            SendLock.Release();
         }
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<long> SendAsync(List<EngineIOPacket> packets, CancellationToken cancellationToken)
     {
-        await _sendLock.WaitAsync(cancellationToken);
+        await SendLock.WaitAsync(cancellationToken);
         try
         {
             ThrowIfCloseSent();
@@ -90,7 +88,7 @@ internal sealed partial class PipeEngineIOWebSocket : EngineIOWebSocket
         }
         finally
         {
-            _sendLock.Release();
+            SendLock.Release();
         }
     }
 
@@ -137,7 +135,7 @@ internal sealed partial class PipeEngineIOWebSocket : EngineIOWebSocket
     /// <summary>Answers a ping with a pong carrying the same bytes (unless our close frame went out already).</summary>
     private async ValueTask SendPongAsync(byte[] payload)
     {
-        await _sendLock.WaitAsync();
+        await SendLock.WaitAsync();
         try
         {
             if (_closeSent)
@@ -151,56 +149,26 @@ internal sealed partial class PipeEngineIOWebSocket : EngineIOWebSocket
         }
         finally
         {
-            _sendLock.Release();
+            SendLock.Release();
         }
     }
 
-    public override Task CloseAsync()
+    protected override async ValueTask WriteCloseFrameAsync(CancellationToken cancellationToken)
     {
-        var closing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (Interlocked.CompareExchange(ref _closing, closing.Task, null) is { } started)
+        if (_closeSent || _disposed)
         {
-            return started;
-        }
-
-        _ = CloseCoreAsync().ContinueWith(static (_, s) => ((TaskCompletionSource)s!).TrySetResult(), closing, TaskScheduler.Default);
-        return closing.Task;
-    }
-
-    private async Task CloseCoreAsync()
-    {
-        using var timeout = new CancellationTokenSource(CloseHandshakeTimeout, Time);
-        try
-        {
-            await _sendLock.WaitAsync(timeout.Token);
-            try
-            {
-                if (!_closeSent && !_disposed)
-                {
-                    _closeSent = true;
-                    var span = _output.GetSpan(WebSocketFraming.MaxServerHeaderLength + 2);
-                    var header = WebSocketFraming.WriteHeader(span, WebSocketOpcode.Close, 2);
-                    System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(span[header..], (ushort)CloseStatus);
-                    _output.Advance(header + 2);
-                    await FlushAsync(timeout.Token);
-                }
-            }
-            finally
-            {
-                _sendLock.Release();
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or InvalidOperationException)
-        {
-            Abort();
             return;
         }
 
-        // The reader is waiting for the peer's close frame; a peer that never sends it must not hold the connection.
-        _ = Task.Delay(CloseHandshakeTimeout, Time).ContinueWith(static (_, s) => ((PipeEngineIOWebSocket)s!).Abort(), this, TaskScheduler.Default);
+        _closeSent = true;
+        var span = _output.GetSpan(WebSocketFraming.MaxServerHeaderLength + 2);
+        var header = WebSocketFraming.WriteHeader(span, WebSocketOpcode.Close, 2);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(span[header..], (ushort)CloseStatus);
+        _output.Advance(header + 2);
+        await FlushAsync(cancellationToken);
     }
 
-    private void Abort()
+    protected override void Abort()
     {
         // Once disposed, the connection (or request) this socket ran on is over and may not be ours to abort.
         if (!_disposed)

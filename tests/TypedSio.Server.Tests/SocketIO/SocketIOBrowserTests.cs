@@ -13,18 +13,8 @@ namespace TypedSio.Server.Tests.SocketIO;
 /// The official browser client in headless Chromium, loaded from a page on another origin (a second Kestrel port):
 /// it connects over polling, upgrades to WebSocket, and reports back over Socket.IO — proving CORS works for a real browser.
 /// </summary>
-public class SocketIOBrowserTests
+public class SocketIOBrowserTests : SocketIOServerTestBase
 {
-    /// <summary>Whether the servers of these tests serve WebSockets below ASP.NET Core (<c>UseEngineIOWebSockets</c>).</summary>
-    protected virtual bool ConnectionLevel => false;
-
-    private Task<SocketIOTestServer> StartServerAsync(
-        Action<SocketIOEndpointBuilder>? namespaces = null,
-        Action<SocketIOServerOptions>? configure = null,
-        Action<EngineIOServerOptions>? engine = null,
-        TimeProvider? time = null) =>
-        SocketIOTestServer.StartAsync(namespaces, configure, engine, time, connectionLevel: ConnectionLevel);
-
     [Fact]
     public async Task Browser_CrossOriginPage_ConnectsOverPollingUpgradesAndExchangesEvents()
     {

@@ -7,18 +7,8 @@ using TypedSio.Testing;
 namespace TypedSio.Server.Tests.SocketIO;
 
 /// <summary>The official socket.io-client (tests/js/server-socket-client.mjs) against this server.</summary>
-public partial class SocketIOClientInteropTests
+public partial class SocketIOClientInteropTests : SocketIOServerTestBase
 {
-    /// <summary>Whether the servers of these tests serve WebSockets below ASP.NET Core (<c>UseEngineIOWebSockets</c>).</summary>
-    protected virtual bool ConnectionLevel => false;
-
-    private Task<SocketIOTestServer> StartServerAsync(
-        Action<SocketIOEndpointBuilder>? namespaces = null,
-        Action<SocketIOServerOptions>? configure = null,
-        Action<EngineIOServerOptions>? engine = null,
-        TimeProvider? time = null) =>
-        SocketIOTestServer.StartAsync(namespaces, configure, engine, time, connectionLevel: ConnectionLevel);
-
     private static readonly TimeSpan LineTimeout = TimeSpan.FromSeconds(30);
 
     [Fact]
